@@ -1,0 +1,49 @@
+# leopardrange — two commands: `make demo` and `make test` (see README "Quick start").
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+RUN    := $(VENV)/.installed-run
+DEV    := $(VENV)/.installed-dev
+OUT    ?= out
+
+.PHONY: demo test lint typecheck unit bench geodata clean help
+
+help:
+	@echo "make demo   install into .venv and run the main job on the embedded Amur leopard data"
+	@echo "make test   install the development tools into .venv and run lint + type checks + tests"
+	@echo "make bench  run the cost-distance benchmark (slow; prints one comparison table)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN): pyproject.toml hatch_build.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(DEV): pyproject.toml hatch_build.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(RUN)
+
+demo: $(RUN)
+	$(BIN)/leopardrange info geodata/amur_leopard.gpkg
+
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(DEV)
+	$(BIN)/mypy
+
+unit: $(DEV)
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit
+
+bench: $(DEV)
+	$(BIN)/python benchmarks/bench_cost_distance.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

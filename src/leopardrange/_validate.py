@@ -1,0 +1,134 @@
+"""Private checks on layers: emptiness, geometry type, validity (with optional repair)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from leopardrange.errors import EmptyLayerError, GeometryTypeError, InvalidGeometryError
+
+GeometryKind = Literal["polygon", "point", "line", "polygon_or_point"]
+
+_KINDS: dict[str, frozenset[str]] = {
+    "polygon": frozenset({"Polygon", "MultiPolygon"}),
+    "point": frozenset({"Point", "MultiPoint"}),
+    "line": frozenset({"LineString", "MultiLineString", "LinearRing"}),
+    "polygon_or_point": frozenset({"Polygon", "MultiPolygon", "Point", "MultiPoint"}),
+}
+_POLYGON_TYPE_IDS = (3, 6)  # shapely type ids of Polygon and MultiPolygon
+_KIND_WORDS = {
+    "polygon": "polygons",
+    "point": "points",
+    "line": "lines",
+    "polygon_or_point": "polygons or points",
+}
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What a geometry repair changed: how many features and which ids (index labels)."""
+
+    n_repaired: int = 0
+    ids: list[object] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if not self.n_repaired:
+            return "no geometry needed repair"
+        shown = ", ".join(map(str, self.ids[:10])) + (" …" if len(self.ids) > 10 else "")
+        noun = "geometry" if self.n_repaired == 1 else "geometries"
+        return f"repaired {self.n_repaired} invalid {noun} (ids {shown})"
+
+
+def _ids(gdf: gpd.GeoDataFrame, mask: object, limit: int = 5) -> str:
+    ids = list(gdf.index[mask])
+    text = ", ".join(map(str, ids[:limit]))
+    return text + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _present(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Boolean mask of features with a geometry that is neither missing nor empty."""
+    values = gdf.geometry.values
+    present: np.ndarray = ~(shapely.is_missing(values) | shapely.is_empty(values))
+    return present
+
+
+def check_not_empty(gdf: gpd.GeoDataFrame, *, name: str) -> None:
+    """Raise :class:`EmptyLayerError` if ``gdf`` has no feature with a non-empty geometry."""
+    if len(gdf) == 0 or not _present(gdf).any():
+        raise EmptyLayerError(
+            f"{name} is empty (no features with geometry); check the layer name and any "
+            "--where filter"
+        )
+
+
+def check_geometry_kind(gdf: gpd.GeoDataFrame, *, kind: GeometryKind, name: str) -> None:
+    """Raise :class:`GeometryTypeError` unless every non-empty geometry is of ``kind``."""
+    types = gdf.geometry.geom_type
+    bad = _present(gdf) & ~types.isin(list(_KINDS[kind])).to_numpy()
+    if bad.any():
+        found = ", ".join(sorted(set(types[bad])))
+        raise GeometryTypeError(
+            f"{name} has {int(bad.sum())} {found} feature(s) (ids {_ids(gdf, bad)}) but "
+            f"{_KIND_WORDS[kind]} are required; choose a layer of {_KIND_WORDS[kind]}"
+        )
+
+
+def check_valid(
+    gdf: gpd.GeoDataFrame, *, name: str, repair: bool = False
+) -> tuple[gpd.GeoDataFrame, RepairReport]:
+    """Check geometry validity; repair with ``shapely.make_valid`` only when asked.
+
+    Parameters
+    ----------
+    gdf
+        Layer to check (not modified).
+    name
+        How to name the layer in messages.
+    repair
+        Repair invalid geometries instead of raising. Polygonal input keeps only polygonal
+        parts of the repaired geometry (a bow-tie becomes a two-part MultiPolygon).
+
+    Returns
+    -------
+    (GeoDataFrame, RepairReport)
+        The layer (a repaired copy when anything changed) and what was repaired.
+
+    Raises
+    ------
+    InvalidGeometryError
+        If a geometry is invalid and ``repair`` is false.
+    """
+    geoms = gdf.geometry.values
+    invalid = _present(gdf) & ~shapely.is_valid(geoms)
+    if not invalid.any():
+        return gdf, RepairReport()
+    if not repair:
+        first = gdf.index[invalid][0]
+        reason = shapely.is_valid_reason(geoms[invalid][0])
+        raise InvalidGeometryError(
+            f"{name} has {int(invalid.sum())} invalid geometr"
+            f"{'y' if invalid.sum() == 1 else 'ies'} (ids {_ids(gdf, invalid)}; id {first}: "
+            f"{reason}); fix it in a GIS or pass --repair (repair=True) to repair with make_valid"
+        )
+    fixed = gdf.copy()
+    repaired = shapely.make_valid(geoms[invalid])
+    polygonal = np.isin(shapely.get_type_id(geoms[invalid]), _POLYGON_TYPE_IDS)
+    repaired = [
+        _polygonal_part(g) if keep else g for g, keep in zip(repaired, polygonal, strict=True)
+    ]
+    fixed.loc[invalid, fixed.geometry.name] = gpd.GeoSeries(
+        repaired, index=gdf.index[invalid], crs=gdf.crs
+    )
+    return fixed, RepairReport(int(invalid.sum()), list(gdf.index[invalid]))
+
+
+def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+    """Keep the polygonal parts of a repaired geometry (drop stray lines and points)."""
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return shapely.Polygon()
+    return shapely.union_all(parts)

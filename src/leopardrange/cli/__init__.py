@@ -1,0 +1,1 @@
+"""The ``leopardrange`` command line (the only package that imports click)."""

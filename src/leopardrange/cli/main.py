@@ -1,0 +1,128 @@
+"""The ``leopardrange`` command group.
+
+Built like rasterio's ``rio``: a click group whose subcommands are entry points in the group
+``leopardrange.commands`` (so other packages can add commands), loaded only when used, so
+``leopardrange --help`` stays fast. Errors the library raises on purpose
+(:class:`~leopardrange.errors.LeopardRangeError`) become one line on stderr and exit status 1;
+usage errors exit 2; a traceback is shown only with ``-v``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+import click
+
+from leopardrange import __version__
+from leopardrange.cli import options
+
+ENTRY_POINT_GROUP = "leopardrange.commands"
+
+EPILOG = """\b
+Examples:
+  leopardrange info geodata/amur_leopard.gpkg          every layer, with area_km2
+  leopardrange info geodata/amur_leopard.gpkg:park     one layer
+  leopardrange COMMAND --help                          help on one command
+
+Areas are computed in an equal-area CRS centred on the data (or geodesically with
+--area-method geodesic), never in degrees. A layer without a CRS is an error:
+pass --assume-crs EPSG:4326 if you know what it is.
+"""
+
+
+class LazyGroup(click.Group):
+    """A click group that lists entry-point commands and imports one only when it runs."""
+
+    def _entry_points(self) -> dict[str, EntryPoint]:
+        return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Names of the built-in and entry-point commands, sorted."""
+        return sorted(set(super().list_commands(ctx)) | set(self._entry_points()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Load the named command (importing its module only now)."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        ep = self._entry_points().get(cmd_name)
+        if ep is None:
+            return None
+        try:
+            loaded = ep.load()
+        except Exception as exc:  # a broken plugin must not break the whole CLI
+            return _broken_command(cmd_name, exc)
+        return loaded if isinstance(loaded, click.Command) else None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; library errors become one line and exit status 1."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            _report_error(ctx, exc)
+
+
+def _broken_command(name: str, exc: Exception) -> click.Command:
+    @click.command(name, help=f"(broken: {exc})")
+    def broken() -> None:
+        raise click.ClickException(f"command {name!r} could not be loaded: {exc}")
+
+    return broken
+
+
+def _report_error(ctx: click.Context, exc: Exception) -> None:
+    from leopardrange.errors import LeopardRangeError
+
+    verbosity = (ctx.obj or {}).get("verbosity", 0)
+    if verbosity > 0:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, LeopardRangeError):
+        click.echo(f"Error: {exc}", err=True)
+    elif isinstance(exc, KeyboardInterrupt):
+        click.echo("Interrupted.", err=True)
+    else:
+        click.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} (this is a bug; rerun with -v "
+            "and report the traceback)",
+            err=True,
+        )
+    ctx.exit(1)
+
+
+@click.group(
+    cls=LazyGroup,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@options.verbose_opt
+@options.quiet_opt
+@click.version_option(__version__, "--version", prog_name="leopardrange")
+@click.pass_context
+def main_group(ctx: click.Context, verbose: int, quiet: int) -> None:
+    """Habitat and range analysis of endangered species.
+
+    Measure range loss, protected-area coverage, overlap with a competitor's range, IUCN
+    range metrics and corridors, and export QGIS-ready layers. Runs on the embedded Amur
+    leopard landscape by default; point it at any park boundary or range map.
+    """
+    verbosity = verbose - quiet
+    ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = verbosity
+    level = logging.WARNING - 10 * verbosity
+    logging.basicConfig(
+        level=max(logging.DEBUG, min(logging.CRITICAL, level)),
+        stream=sys.stderr,
+        format="%(levelname)s: %(message)s",
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    main_group(prog_name="leopardrange")
