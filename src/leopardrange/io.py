@@ -10,7 +10,12 @@ A layer is named either with the ``layer`` argument or, on the command line, as
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +31,25 @@ from leopardrange._validate import (
     check_valid,
 )
 from leopardrange.crs import require_crs
-from leopardrange.errors import CRSError, DataSourceError, LayerNotFoundError
+from leopardrange.errors import (
+    CRSError,
+    DataSourceError,
+    ExportError,
+    LayerNotFoundError,
+    OutputExistsError,
+)
 
-__all__ = ["LayerSpec", "describe", "list_layers", "parse_layer_spec", "read_layer"]
+__all__ = [
+    "LayerSpec",
+    "atomic_output_dir",
+    "atomic_output_file",
+    "check_output",
+    "describe",
+    "list_layers",
+    "parse_layer_spec",
+    "read_layer",
+    "sha256_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -326,3 +347,103 @@ def describe(
             }
         )
     return rows
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_output(target: str | Path, *, overwrite: bool) -> Path:
+    """Refuse an existing output unless ``overwrite``; call before any long work.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``target`` exists and ``overwrite`` is false.
+    """
+    target = Path(target)
+    if target.exists() and not overwrite:
+        raise OutputExistsError(
+            f"{str(target)!r} already exists; pass --overwrite (overwrite=True) to replace it, "
+            "or choose another output"
+        )
+    return target
+
+
+@contextmanager
+def atomic_output_dir(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """Write a folder atomically: yield a temporary folder beside ``target``, then swap it in.
+
+    A failure inside the block removes the temporary folder and leaves an existing
+    ``target`` untouched; on success the old folder (if ``overwrite``) is replaced whole.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``target`` exists and ``overwrite`` is false.
+    ExportError
+        If ``target`` exists and is not a folder.
+    """
+    target = check_output(target, overwrite=overwrite)
+    if target.exists() and not target.is_dir():
+        raise ExportError(f"{str(target)!r} is a file, not a folder; choose another output")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    try:
+        yield tmp
+        if target.exists():
+            backup = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
+            )
+            os.replace(target, backup / "old")
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                os.replace(backup / "old", target)
+                raise
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def atomic_output_file(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
+    """Write a file atomically: yield a temporary path beside ``target``, then rename it.
+
+    The temporary path keeps ``target``'s suffix, so format drivers picked by extension work.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``target`` exists and ``overwrite`` is false.
+    """
+    target = check_output(target, overwrite=overwrite)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # let the writer create it (GDAL refuses some existing files)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (hex), for recording exactly which inputs a run used."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

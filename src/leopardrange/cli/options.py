@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 import click
 
 verbose_opt = click.option(
@@ -43,3 +46,35 @@ def verbosity(ctx: click.Context) -> int:
     """Verbosity set on the group: negative with -q, positive with -v."""
     root = ctx.find_root()
     return int((root.obj or {}).get("verbosity", 0))
+
+
+@contextmanager
+def progress_reporter(*, quiet: bool = False) -> Iterator[Callable[[str], None] | None]:
+    """Yield a callback that shows the current step with a rich spinner on stderr.
+
+    The spinner shows only on a terminal; steps are also logged at INFO level (``-v``).
+    Yields ``None`` with ``quiet`` (so the library does no progress work at all).
+    """
+    if quiet:
+        yield None
+        return
+    import logging
+
+    from rich.console import Console
+
+    log = logging.getLogger("leopardrange")
+    console = Console(stderr=True)
+    if not console.is_terminal:
+
+        def log_step(text: str) -> None:
+            log.info("%s", text)
+
+        yield log_step
+        return
+    with console.status("starting…") as status:
+
+        def step(text: str) -> None:
+            status.update(f"{text}…")
+            log.info("%s", text)
+
+        yield step

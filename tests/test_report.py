@@ -1,0 +1,504 @@
+from __future__ import annotations
+
+import json
+import math
+import re
+import textwrap
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leopardrange.cli.main import main_group
+from leopardrange.errors import (
+    DataSourceError,
+    GeometryTypeError,
+    LayerNotFoundError,
+    OutputExistsError,
+    SchemaError,
+    StudyError,
+)
+from leopardrange.report import run
+from leopardrange.study import parse_study, read_study
+from tests.conftest import LAEA
+
+KM = 1_000.0
+
+
+def box_km(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
+    return shapely.box(x0 * KM, y0 * KM, x1 * KM, y1 * KM)
+
+
+def write_layers(folder: Path) -> Path:
+    """An analytic landscape in LAEA with exact answers.
+
+    range 1900: 200×200 km (40,000 km²); range 2021: 100×100 km centred (10,000 km²);
+    park: 50×50 km centred (2,500 km²) → 25 % of the current range;
+    competitor: the east half of the current range → 5,000 km² overlap (50 % of the range);
+    breeding: one 10×10 km square inside the park, one straddling its edge (half inside);
+    borders: country West (x < 0) and East (x ≥ 0), with non-ASCII names.
+    """
+    gpkg = folder / "land.gpkg"
+    gpd.GeoDataFrame(
+        {
+            "epoch": ["c. 1900", "2021"],
+            "year": [1900, 2021],
+            "area_published_km2": [40_000.0, 9_000.0],
+        },
+        geometry=[box_km(-100, -100, 100, 100), box_km(-50, -50, 50, 50)],
+        crs=LAEA,
+    ).to_file(gpkg, layer="range")
+    gpd.GeoDataFrame(
+        {"name": ["Парк", "Gamov"]},
+        geometry=[box_km(-25, -25, 25, 25), box_km(60, 60, 61, 61)],
+        crs=LAEA,
+    ).to_file(gpkg, layer="park")
+    gpd.GeoDataFrame({"name": ["tiger"]}, geometry=[box_km(0, -50, 50, 50)], crs=LAEA).to_file(
+        gpkg, layer="tiger"
+    )
+    gpd.GeoDataFrame(
+        {"name": ["den valley", "edge"]},
+        geometry=[box_km(-20, -20, -10, -10), box_km(20, 0, 30, 10)],
+        crs=LAEA,
+    ).to_file(gpkg, layer="breeding")
+    gpd.GeoDataFrame(
+        {"name": ["Запад", "东方"]},
+        geometry=[box_km(-300, -300, 0, 300), box_km(0, -300, 300, 300)],
+        crs=LAEA,
+    ).to_file(gpkg, layer="countries")
+    gpd.GeoDataFrame(
+        {"name": ["road"]}, geometry=[shapely.LineString([(0, 0), (KM, KM)])], crs=LAEA
+    ).to_file(gpkg, layer="lines")
+    return gpkg
+
+
+STUDY = """
+[study]
+name = "Analytic leopard"
+species = "Panthera analytica"
+analysis_crs = "{laea}"
+
+[layers.park]
+path = "land.gpkg"
+layer = "park"
+where = "name = 'Парк'"
+
+[layers.range]
+path = "land.gpkg"
+layer = "range"
+epoch_field = "epoch"
+year_field = "year"
+published_area_field = "area_published_km2"
+
+[layers.competitor]
+path = "land.gpkg"
+layer = "tiger"
+
+[layers.breeding]
+path = "land.gpkg"
+layer = "breeding"
+
+[layers.borders]
+path = "land.gpkg"
+layer = "countries"
+name_field = "name"
+
+[[claims]]
+id = "park-covers-25pct"
+metric = "park_share_of_current_range_pct"
+expected = 25.0
+tolerance = 0.5
+
+[[claims]]
+id = "park-covers-60pct"
+metric = "park_share_of_current_range_pct"
+expected = 60.0
+tolerance = 5.0
+
+[[claims]]
+id = "all-breeding-in-park"
+metric = "breeding_in_park_pct"
+expected = 100.0
+tolerance = 0.5
+"""
+
+
+@pytest.fixture
+def study_file(tmp_path: Path) -> Path:
+    write_layers(tmp_path)
+    path = tmp_path / "study.toml"
+    path.write_text(STUDY.format(laea=LAEA), encoding="utf-8")
+    return path
+
+
+def test_analytic_answers(study_file: Path) -> None:
+    m = run(study_file).metrics
+    assert m["park_area_km2"] == pytest.approx(2_500.0)
+    assert m["current_epoch"] == "2021"
+    assert m["current_range_km2"] == pytest.approx(10_000.0)
+    assert m["park_share_of_current_range_pct"] == pytest.approx(25.0)
+    assert m["park_in_current_range_km2"] == pytest.approx(2_500.0)
+    first, cur = m["range_epochs"]
+    assert first["area_km2"] == pytest.approx(40_000.0)
+    assert first["loss_vs_first_km2"] == pytest.approx(0.0)
+    assert first["annual_loss_pct"] is None
+    assert cur["loss_vs_first_km2"] == pytest.approx(30_000.0)
+    assert cur["loss_vs_first_pct"] == pytest.approx(75.0)
+    assert cur["annual_loss_pct"] == pytest.approx(100 * (1 - 0.25 ** (1 / 121)))
+    assert cur["by_country_km2"] == pytest.approx({"Запад": 5_000.0, "东方": 5_000.0})
+    assert first["park_share_pct"] == pytest.approx(2_500 / 40_000 * 100)
+    assert cur["area_published_km2"] == pytest.approx(9_000.0)
+    assert cur["diff_vs_published_pct"] == pytest.approx(100 * (10_000 / 9_000 - 1))
+    # breeding: 100 km² inside + 50 of 100 km² inside → 150 / 200 = 75 %
+    assert m["breeding_in_park_pct"] == pytest.approx(75.0)
+    assert m["breeding_features"] == 2
+    assert m["breeding_features_in_park"] == 1
+    assert m["competitor_overlap_km2"] == pytest.approx(5_000.0)
+    assert m["competitor_overlap_pct_of_range"] == pytest.approx(50.0)
+    assert m["competitor_overlap_pct_of_competitor"] == pytest.approx(100.0)
+    # IUCN: a 100 km square aligned on the 2 km grid: 50 × 50 cells
+    assert m["aoo_km2"] == pytest.approx(10_000.0)
+    assert m["aoo_min_km2"] == pytest.approx(10_000.0)
+    assert m["aoo_grid"]["cells"] == 2_500
+    assert m["eoo_km2"] == pytest.approx(10_000.0)
+    assert m["iucn_b"]["B1"]["meets"] == "VU"
+    assert m["iucn_b"]["B2"]["meets"] is None
+    assert "at least two" in m["iucn_b"]["note"]
+    assert m["fragmentation"] == pytest.approx(
+        {
+            "n_patches": 1,
+            "largest_patch_pct": 100.0,
+            "mean_patch_km2": 10_000.0,
+            "effective_mesh_size_km2": 10_000.0,
+        }
+    )
+
+
+def test_claims_report_failures(study_file: Path) -> None:
+    claims = {c["id"]: c for c in run(study_file).metrics["claims"]}
+    assert claims["park-covers-25pct"]["pass"] is True
+    assert claims["park-covers-60pct"]["pass"] is False
+    assert claims["park-covers-60pct"]["measured"] == pytest.approx(25.0)
+    assert claims["all-breeding-in-park"]["pass"] is False
+
+
+def test_geodesic_agrees(study_file: Path) -> None:
+    a = run(study_file).metrics
+    g = run(study_file, area_method="geodesic").metrics
+    assert g["area_method"] == "geodesic"
+    for key in ("park_area_km2", "current_range_km2", "park_share_of_current_range_pct"):
+        assert g[key] == pytest.approx(a[key], rel=5e-3)
+
+
+def test_default_analysis_crs_is_centred_laea(study_file: Path) -> None:
+    text = study_file.read_text(encoding="utf-8").replace(f'analysis_crs = "{LAEA}"', "")
+    study_file.write_text(text, encoding="utf-8")
+    m = run(study_file).metrics
+    assert "+proj=laea" in m["analysis_crs_proj4"]
+    assert m["park_share_of_current_range_pct"] == pytest.approx(25.0, rel=1e-4)
+
+
+def test_layers_in_other_crs_are_aligned(study_file: Path, tmp_path: Path) -> None:
+    park = gpd.read_file(tmp_path / "land.gpkg", layer="park").to_crs(4326)
+    park.to_file(tmp_path / "park4326.gpkg", layer="park")
+    text = study_file.read_text(encoding="utf-8").replace(
+        'path = "land.gpkg"\nlayer = "park"', 'path = "park4326.gpkg"\nlayer = "park"'
+    )
+    study_file.write_text(text, encoding="utf-8")
+    m = run(study_file).metrics
+    assert set(m["crs_alignment"]["reprojected"]) == {"park"}
+    assert m["park_share_of_current_range_pct"] == pytest.approx(25.0, rel=1e-3)
+
+
+def test_write_outputs(study_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(study_file)
+    result.write(out)
+    for name in ("report.html", "report.md", "metrics.json"):
+        assert (out / name).is_file()
+    assert {p.name for p in (out / "tables").glob("*.csv")} >= {
+        "range_epochs.csv",
+        "claims.csv",
+        "coverage.csv",
+        "range_by_country.csv",
+        "iucn.csv",
+        "fragmentation.csv",
+        "breeding.csv",
+    }
+    assert len(list((out / "maps").glob("*.png"))) == 4
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    for key in (
+        "study",
+        "analysis_crs",
+        "area_method",
+        "leopardrange_version",
+        "inputs",
+        "park_area_km2",
+        "range_epochs",
+        "park_share_of_current_range_pct",
+        "park_in_current_range_km2",
+        "breeding_in_park_pct",
+        "breeding_features",
+        "breeding_features_in_park",
+        "competitor_overlap_km2",
+        "competitor_overlap_pct_of_range",
+        "competitor_overlap_pct_of_competitor",
+        "eoo_km2",
+        "aoo_km2",
+        "aoo_min_km2",
+        "iucn_b",
+        "fragmentation",
+        "claims",
+    ):
+        assert key in metrics, key
+    assert len(metrics["inputs"]["park"]["sha256"]) == 64
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 4
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    assert "Запад" in html and "❌" in html and "✅" in html
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "](maps/overview.png)" in md
+    assert "| park-covers-60pct |" in md
+
+
+def test_existing_output_needs_overwrite(study_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier work", encoding="utf-8")
+    result = run(study_file)
+    with pytest.raises(OutputExistsError, match="already exists; pass --overwrite"):
+        result.write(out)
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "earlier work"
+    result.write(out, overwrite=True)
+    assert not (out / "keep.txt").exists()
+    assert (out / "report.html").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_failed_write_leaves_earlier_output(
+    study_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    result = run(study_file)
+    result.write(out)
+    before = (out / "metrics.json").read_bytes()
+
+    def boom(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("leopardrange.report.render.to_html", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        result.write(out, overwrite=True)
+    assert (out / "metrics.json").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+# ------------------------------------------------------------------ CLI
+def cli(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main_group, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_cli_report_and_strict(study_file: Path, tmp_path: Path) -> None:
+    code, out, err = cli("report", str(study_file), "--out", str(tmp_path / "r"))
+    assert code == 0, err
+    assert "Report written to" in out
+    assert "does not hold" in out
+    code, _, err = cli(
+        "report", str(study_file), "--out", str(tmp_path / "r"), "--overwrite", "--strict"
+    )
+    assert code == 3
+    assert "park-covers-60pct" in err
+    code, _, err = cli("report", str(study_file), "--out", str(tmp_path / "r"))
+    assert code == 1
+    assert err.startswith("Error: ") and "--overwrite" in err
+
+
+def test_cli_quiet_prints_nothing(study_file: Path, tmp_path: Path) -> None:
+    code, out, err = cli("-q", "report", str(study_file), "--out", str(tmp_path / "q"))
+    assert code == 0
+    assert out == "" and err == ""
+
+
+def test_report_help_teaches() -> None:
+    code, out, _ = cli("report", "--help")
+    assert code == 0
+    assert "Examples:" in out and "--strict" in out and "STUDY" in out
+
+
+# ------------------------------------------------------------------ bad input
+def _study(tmp_path: Path, text: str) -> Path:
+    write_layers(tmp_path)
+    path = tmp_path / "bad.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+BASE = """
+[layers.park]
+path = "land.gpkg"
+layer = "park"
+[layers.range]
+path = "land.gpkg"
+layer = "range"
+"""
+
+BAD_STUDIES = [
+    (
+        BASE + "[layers.prey]\npath = 'land.gpkg'\n",
+        StudyError,
+        "unknown role 'prey'.*valid roles: park, range",
+    ),
+    (
+        BASE.replace('layer = "park"', 'layer = "park"\ncolour = "red"'),
+        StudyError,
+        "unknown key 'colour'.*valid keys:",
+    ),
+    (BASE.split("[layers.range]")[0], StudyError, r"no \[layers.range\].*required"),
+    (
+        BASE.replace('path = "land.gpkg"\nlayer = "park"', 'path = "nope.gpkg"\nlayer = "park"'),
+        DataSourceError,
+        "nope.gpkg' does not exist",
+    ),
+    (
+        BASE.replace('layer = "park"', 'layer = "parks"'),
+        LayerNotFoundError,
+        "'parks' not found.*available layers",
+    ),
+    (
+        BASE + "epoch_field = 'period'\n",
+        SchemaError,
+        "no field 'period'.*available fields: epoch, year",
+    ),
+    (
+        BASE + "current_epoch = '1970s'\n",
+        StudyError,
+        "current_epoch '1970s' is not an epoch.*c. 1900, 2021",
+    ),
+    (
+        BASE + "[layers.breeding]\npath = 'land.gpkg'\nlayer = 'lines'\n",
+        GeometryTypeError,
+        "LineString.*polygons or points are required",
+    ),
+    (
+        BASE + "[[claims]]\nid = 'x'\nmetric = 'park_share_pct'\nexpected = 1\n",
+        StudyError,
+        "unknown metric 'park_share_pct'",
+    ),
+    (
+        BASE + "[[claims]]\nid = 'x'\nmetric = 'breeding_in_park_pct'\nexpected = 100\n",
+        StudyError,
+        r"needs a \[layers.breeding\] layer",
+    ),
+    (
+        BASE + "[[claims]]\nid = 'x'\nmetric = 'range_epochs.1970s.area_km2'\nexpected = 1\n",
+        StudyError,
+        "names epoch '1970s'; epochs are: c. 1900, 2021",
+    ),
+    (
+        BASE
+        + "[layers.borders]\npath = 'land.gpkg'\nlayer = 'countries'\nname_field = 'NAME_EN'\n",
+        StudyError,
+        "no field 'NAME_EN'",
+    ),
+    ("[layers.park\npath = 1\n", StudyError, r"not valid TOML: .*line 1"),
+]
+
+
+@pytest.mark.parametrize(("text", "error", "message"), BAD_STUDIES)
+def test_bad_studies(tmp_path: Path, text: str, error: type[Exception], message: str) -> None:
+    path = _study(tmp_path, text)
+    with pytest.raises(error, match=message):
+        run(path)
+
+
+@pytest.mark.parametrize(("text", "error", "message"), BAD_STUDIES)
+def test_bad_studies_on_the_cli(
+    tmp_path: Path, text: str, error: type[Exception], message: str
+) -> None:
+    path = _study(tmp_path, text)
+    out = tmp_path / "never"
+    code, _, err = cli("report", str(path), "--out", str(out))
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1 and err.startswith("Error: ")
+    assert re.search(message, err)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".never")]
+
+
+def test_empty_current_range(tmp_path: Path) -> None:
+    path = _study(
+        tmp_path, BASE.replace('layer = "range"', 'layer = "range"\nwhere = "year = 1800"')
+    )
+    with pytest.raises(Exception, match="is empty"):
+        run(path)
+
+
+def test_missing_study_file(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match="study file .* does not exist"):
+        read_study(tmp_path / "nope.toml")
+
+
+def test_claim_tolerance_pct_and_comparisons(tmp_path: Path) -> None:
+    study = parse_study(
+        {
+            "layers": {"park": {"path": "a.gpkg"}, "range": {"path": "a.gpkg"}},
+            "claims": [
+                {"id": "a", "metric": "eoo_km2", "expected": 1000.0, "tolerance_pct": 10},
+                {"id": "b", "metric": "aoo_km2", "expected": 500, "comparison": "at_most"},
+            ],
+        },
+        base_dir=tmp_path,
+    )
+    a, b = study.claims
+    assert a.tolerance == pytest.approx(100.0)
+    assert a.check(1099.0) and not a.check(1101.0)
+    assert b.check(10.0) and not b.check(501.0)
+
+
+# ------------------------------------------------------------------ invariants
+coords = st.floats(-200, 200, allow_nan=False)
+
+
+@settings(max_examples=25, deadline=None)
+@given(coords, coords, st.floats(5, 150), st.floats(5, 150), coords, coords, st.floats(5, 150))
+def test_invariants(
+    px: float, py: float, pw: float, ph: float, rx: float, ry: float, rw: float
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        gpkg = folder / "h.gpkg"
+        current = box_km(rx, ry, rx + rw, ry + rw)
+        first = current.buffer(30 * KM)
+        gpd.GeoDataFrame(
+            {"epoch": ["old", "new"], "year": [1950, 2020]}, geometry=[first, current], crs=LAEA
+        ).to_file(gpkg, layer="range")
+        gpd.GeoDataFrame(geometry=[box_km(px, py, px + pw, py + ph)], crs=LAEA).to_file(
+            gpkg, layer="park"
+        )
+        study = parse_study(
+            {
+                "study": {"analysis_crs": LAEA},
+                "layers": {
+                    "park": {"path": "h.gpkg", "layer": "park"},
+                    "range": {"path": "h.gpkg", "layer": "range"},
+                },
+            },
+            base_dir=folder,
+        )
+        m = run(study).metrics
+    share = m["park_share_of_current_range_pct"]
+    assert 0.0 <= share <= 100.0
+    assert m["park_in_current_range_km2"] <= min(m["park_area_km2"], m["current_range_km2"]) + 1e-6
+    old, new = m["range_epochs"]
+    # nested epochs: loss + remaining = first
+    assert new["loss_vs_first_km2"] + new["area_km2"] == pytest.approx(old["area_km2"])
+    assert 0.0 <= new["park_share_pct"] <= 100.0
+    assert m["eoo_km2"] >= m["aoo_min_km2"] - 1e-9 or math.isclose(m["eoo_km2"], m["aoo_km2"])
+    assert m["aoo_min_km2"] <= m["aoo_km2"]
