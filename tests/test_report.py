@@ -157,6 +157,9 @@ def test_analytic_answers(study_file: Path) -> None:
     assert m["breeding_in_park_pct"] == pytest.approx(75.0)
     assert m["breeding_features"] == 2
     assert m["breeding_features_in_park"] == 1
+    assert set(m["park_countries"]) == {"Запад", "东方"}
+    assert m["national_current_range_km2"] == pytest.approx(10_000.0)
+    assert m["park_share_of_national_range_pct"] == pytest.approx(25.0)
     assert m["competitor_overlap_km2"] == pytest.approx(5_000.0)
     assert m["competitor_overlap_pct_of_range"] == pytest.approx(50.0)
     assert m["competitor_overlap_pct_of_competitor"] == pytest.approx(100.0)
@@ -502,3 +505,33 @@ def test_invariants(
     assert 0.0 <= new["park_share_pct"] <= 100.0
     assert m["eoo_km2"] >= m["aoo_min_km2"] - 1e-9 or math.isclose(m["eoo_km2"], m["aoo_km2"])
     assert m["aoo_min_km2"] <= m["aoo_km2"]
+
+
+# ------------------------------------------------------------------ the embedded study
+@pytest.fixture(scope="module")
+def embedded() -> tuple[dict[str, object], dict[str, object]]:
+    return run().metrics, run(area_method="geodesic").metrics
+
+
+def test_embedded_study_runs_by_default(embedded: tuple[dict, dict]) -> None:
+    m, _ = embedded
+    assert m["study"] == "Amur leopard in Land of the Leopard NP"
+    assert m["current_epoch"] == "2021"
+    assert [e["epoch"] for e in m["range_epochs"]][0] == "c. 1900"
+    assert 0 < m["park_share_of_current_range_pct"] < 100
+    assert {c["id"] for c in m["claims"]} >= {"park-covers-60pct", "all-breeding-in-park"}
+    assert m["park_countries"] == ["Russia"]
+
+
+def test_embedded_study_methods_agree_within_half_a_percent(embedded: tuple[dict, dict]) -> None:
+    a, g = embedded
+    for key in (
+        "park_area_km2",
+        "current_range_km2",
+        "park_in_current_range_km2",
+        "competitor_overlap_km2",
+        "eoo_km2",
+    ):
+        assert g[key] == pytest.approx(a[key], rel=5e-3), key
+    for ea, ge in zip(a["range_epochs"], g["range_epochs"], strict=True):
+        assert ge["area_km2"] == pytest.approx(ea["area_km2"], rel=5e-3), ea["epoch"]

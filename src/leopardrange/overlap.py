@@ -17,6 +17,10 @@ from leopardrange.measure import area_km2
 __all__ = ["dissolve", "geometry_area_km2", "intersection", "overlap", "share_pct", "split_by_zone"]
 
 
+#: Overlaps smaller than this (1,000 m²) are slivers of mismatched boundaries, not real overlap.
+SLIVER_KM2 = 0.001
+
+
 def dissolve(data: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
     """Union of all geometries as a one-row GeoSeries (same CRS); empty input: empty polygon."""
     geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
@@ -89,8 +93,8 @@ def split_by_zone(
 ) -> dict[str, float]:
     """Area of the dissolved ``data`` inside each zone (e.g. each country), in km².
 
-    Zones with the same name are merged; zones with no overlap are left out. Returns an
-    ordered mapping, largest area first.
+    Zones with the same name are merged; zones with no overlap (or only a sliver under
+    :data:`SLIVER_KM2`) are left out. Returns an ordered mapping, largest area first.
     """
     _same_crs(data, zones.geometry)
     whole = dissolve(data).iloc[0]
@@ -101,5 +105,5 @@ def split_by_zone(
         crs=zones.crs,
     )
     areas = area_km2(clipped, method=method)
-    areas = areas[areas > 0].sort_values(ascending=False)
+    areas = areas[areas > SLIVER_KM2].sort_values(ascending=False)
     return {str(name): float(value) for name, value in areas.items()}

@@ -77,6 +77,8 @@ CLAIM_METRICS: tuple[str, ...] = (
     "park_share_of_current_range_pct",
     "park_in_current_range_km2",
     "current_range_km2",
+    "national_current_range_km2",
+    "park_share_of_national_range_pct",
     "breeding_in_park_pct",
     "breeding_features",
     "breeding_features_in_park",

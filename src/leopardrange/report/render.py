@@ -64,6 +64,8 @@ def fmt(value: Any, digits: int = 1) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
+        if value != 0 and abs(value) < 10 and digits < 2:
+            digits = 2  # keep small numbers (2.96 %) readable
         return f"{value:,.{digits}f}"
     return str(value)
 
@@ -108,6 +110,12 @@ def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
         f"({fmt(m['park_in_current_range_km2'], 0)} of {fmt(m['current_range_km2'], 0)} km²); "
         f"{fmt(m['park_outside_current_range_km2'], 0)} km² of the park lie outside it.",
     ]
+    if m.get("park_share_of_national_range_pct") is not None:
+        findings.append(
+            f"Counting only the current range in {', '.join(m['park_countries'])} "
+            f"({fmt(m['national_current_range_km2'], 0)} km²), the park covers "
+            f"**{fmt(m['park_share_of_national_range_pct'])} %** of it."
+        )
     if m.get("breeding_features") is not None:
         findings.append(
             f"Known breeding areas inside the park: **{fmt(m['breeding_in_park_pct'])} %** "
@@ -248,7 +256,7 @@ def _epoch_table(epochs: list[dict[str, Any]]) -> Table:
     rows = [
         [
             e["epoch"],
-            fmt(e["year"]),
+            str(e["year"]),
             fmt(e["area_km2"], 0),
             fmt(e["area_published_km2"], 0),
             fmt(e["diff_vs_published_pct"]),

@@ -221,6 +221,8 @@ def compute(
         "range_epochs": _epoch_records(loss, country_rows),
     }
 
+    metrics.update(_national_share(layers, study, park, current_range, method=method))
+
     _note(progress, "breeding areas and competitor overlap")
     breeding_table = None
     if "breeding" in layers:
@@ -316,6 +318,42 @@ def run(
         study = datasets.path("study")
     parsed = study if isinstance(study, Study) else read_study(study)
     return compute(parsed, area_method=area_method, progress=progress)
+
+
+def _national_share(
+    layers: dict[str, gpd.GeoDataFrame],
+    study: Study,
+    park: gpd.GeoSeries,
+    current_range: gpd.GeoSeries,
+    *,
+    method: str,
+) -> dict[str, Any]:
+    """The park's share of the current range inside the country (or countries) it lies in.
+
+    Published coverage figures often refer to one country's part of a range; this metric
+    lets a claim say so. A country counts when it holds at least 1 % of the park.
+    """
+    if "borders" not in layers:
+        return {
+            "park_countries": None,
+            "national_current_range_km2": None,
+            "park_share_of_national_range_pct": None,
+        }
+    borders = layers["borders"]
+    name_field = study.layers["borders"].options.get("name_field", "name")
+    _require_field(borders, name_field, "borders", "name_field")
+    in_country = split_by_zone(park, borders, name_field=name_field, method=method)
+    park_km2 = sum(in_country.values())
+    countries = [c for c, a in in_country.items() if park_km2 and a >= 0.01 * park_km2]
+    zone = dissolve(borders[borders[name_field].astype(str).isin(countries)])
+    national = intersection(current_range, zone)
+    national_km2 = float(area_km2(national, method=method).iloc[0])
+    park_in_km2 = float(area_km2(intersection(national, park), method=method).iloc[0])
+    return {
+        "park_countries": countries,
+        "national_current_range_km2": national_km2,
+        "park_share_of_national_range_pct": share_pct(park_in_km2, national_km2),
+    }
 
 
 def _require_field(frame: gpd.GeoDataFrame, name: str, role: str, key: str) -> None:
@@ -444,7 +482,12 @@ def _metric_value(metrics: dict[str, Any], name: str, study: Study, claim_id: st
     return metrics.get(name)
 
 
-_ROLE_OF_METRIC = {"breeding": "breeding", "competitor": "competitor"}
+_ROLE_OF_METRIC = {
+    "breeding": "breeding",
+    "competitor": "competitor",
+    "park_share_of_national": "borders",
+    "national": "borders",
+}
 
 
 def _check_claims(study: Study, metrics: dict[str, Any]) -> list[dict[str, Any]]:
@@ -493,6 +536,8 @@ def _tables(
         ("park_in_current_range_km2", metrics["park_in_current_range_km2"]),
         ("park_share_of_current_range_pct", metrics["park_share_of_current_range_pct"]),
         ("park_outside_current_range_km2", metrics["park_outside_current_range_km2"]),
+        ("national_current_range_km2", metrics.get("national_current_range_km2")),
+        ("park_share_of_national_range_pct", metrics.get("park_share_of_national_range_pct")),
         ("breeding_in_park_pct", metrics.get("breeding_in_park_pct")),
         ("breeding_features", metrics.get("breeding_features")),
         ("breeding_features_in_park", metrics.get("breeding_features_in_park")),
