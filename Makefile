@@ -47,6 +47,7 @@ unit: $(DEV)
 test: lint typecheck unit
 
 bench: $(DEV)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/bench_cost_distance.py
 
 geodata: $(DEV)
