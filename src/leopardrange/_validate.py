@@ -118,7 +118,7 @@ def check_valid(
     repaired = shapely.make_valid(geoms[invalid])
     polygonal = np.isin(shapely.get_type_id(geoms[invalid]), _POLYGON_TYPE_IDS)
     repaired = [
-        _polygonal_part(g) if keep else g for g, keep in zip(repaired, polygonal, strict=True)
+        polygonal_part(g) if keep else g for g, keep in zip(repaired, polygonal, strict=True)
     ]
     fixed.loc[invalid, fixed.geometry.name] = gpd.GeoSeries(
         repaired, index=gdf.index[invalid], crs=gdf.crs
@@ -126,8 +126,13 @@ def check_valid(
     return fixed, RepairReport(int(invalid.sum()), list(gdf.index[invalid]))
 
 
-def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
-    """Keep the polygonal parts of a repaired geometry (drop stray lines and points)."""
+def polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
+    """Keep the polygonal parts of a geometry; an empty polygon when there are none.
+
+    Drops the lines and points that a repair, or an overlay of shapes that only touch, leaves.
+    """
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
     if not parts:
         return shapely.Polygon()

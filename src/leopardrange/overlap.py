@@ -11,6 +11,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
+from leopardrange._validate import polygonal_part
 from leopardrange.crs import require_crs
 from leopardrange.measure import area_km2
 
@@ -25,22 +26,14 @@ def dissolve(data: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
     """Union of all geometries as a one-row GeoSeries (same CRS); empty input: empty polygon."""
     geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
     union = shapely.union_all(geoms.values) if len(geoms) else shapely.Polygon()
-    return gpd.GeoSeries([_polygonal(union)], crs=geoms.crs)
-
-
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """Drop the points and lines an overlay can leave where shapes only touch."""
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    return shapely.union_all(parts) if parts else shapely.Polygon()
+    return gpd.GeoSeries([polygonal_part(union)], crs=geoms.crs)
 
 
 def intersection(a: gpd.GeoSeries, b: gpd.GeoSeries) -> gpd.GeoSeries:
     """Polygonal intersection of the dissolved ``a`` and the dissolved ``b`` (one row)."""
     _same_crs(a, b)
     geom = shapely.intersection(dissolve(a).iloc[0], dissolve(b).iloc[0])
-    return gpd.GeoSeries([_polygonal(geom)], crs=a.crs)
+    return gpd.GeoSeries([polygonal_part(geom)], crs=a.crs)
 
 
 def _same_crs(a: gpd.GeoSeries, b: gpd.GeoSeries) -> None:
@@ -100,7 +93,7 @@ def split_by_zone(
     whole = dissolve(data).iloc[0]
     by_name = zones.dissolve(by=name_field)
     clipped = gpd.GeoSeries(
-        [_polygonal(shapely.intersection(whole, g)) for g in by_name.geometry.values],
+        [polygonal_part(shapely.intersection(whole, g)) for g in by_name.geometry.values],
         index=by_name.index.astype(str),
         crs=zones.crs,
     )

@@ -20,6 +20,7 @@ import shapely
 from pyproj import CRS
 
 from leopardrange import __version__
+from leopardrange._validate import polygonal_part
 from leopardrange.crs import equal_area_crs, is_equal_area
 from leopardrange.errors import EmptyLayerError, GeometryTypeError, StudyError
 from leopardrange.fragmentation import patch_metrics
@@ -435,7 +436,7 @@ def _breeding(
     parts = gpd.GeoSeries(
         [shapely.intersection(g, park_geom) for g in breeding.geometry.values], crs=breeding.crs
     )
-    parts = gpd.GeoSeries([_polygonal_or_empty(g) for g in parts.values], crs=breeding.crs)
+    parts = gpd.GeoSeries([polygonal_part(g) for g in parts.values], crs=breeding.crs)
     inside_km2 = area_km2(parts, method=method).to_numpy()
     inside_frac = [i / w if w else 0.0 for i, w in zip(inside_km2, whole, strict=True)]
     table = pd.DataFrame(
@@ -456,10 +457,6 @@ def _breeding(
         "breeding_in_park_pct": share_pct(union_in_km2, union_km2),
         "breeding_area_km2": union_km2,
     }, table
-
-
-def _polygonal_or_empty(geom: shapely.Geometry) -> shapely.Geometry:
-    return dissolve(gpd.GeoSeries([geom])).iloc[0]
 
 
 def _feature_names(frame: gpd.GeoDataFrame) -> list[str]:
