@@ -180,22 +180,18 @@ def build_leopard_range(ctx: Context, res: Result, lotl: dict[str, Any]) -> dict
             "c. 1900",
             1900,
             hist,
-            f"land of China, both Koreas and Russia within {hist_r:g} km of the convex hull "
-            "of the anchors for Korea (NE label points; S36, S33, S69), the NE China NP box "
-            "(S77), Khanka (Pogranichny, Kamen-Rybolov; S33) and S Sikhote-Alin (coast at "
-            "44°N, Lazovsky; S33, S63); buffer solved for the published area",
+            f"CN, KP, KR and RU land within {hist_r:g} km of the hull of anchors in Korea "
+            "(S36, S33, S69), the NE China NP box (S77), Khanka (S33) and S Sikhote-Alin "
+            "(S33, S63); buffer solved for the area; see SOURCES.md",
         ),
         (
             "1970s",
             "1970s",
             1975,
             r70,
-            "three Russian groups (S33, S35): SW Primorye (the whole SW Primorye region = "
-            f"Khasansky + Nadezhdinsky), Prikhankaisky and S Sikhote-Alin (land within {r70_ru:g}"
-            " km of Pogranichny, Kamen-Rybolov and Lazovsky; solved so Russia keeps 20% of its "
-            f"historical range, S35); China: land within {r70_cn:g} km of the Hunchun reserve "
-            "and the NP box centre, solved so the total is 71,971 km² (S31); Korea excluded "
-            "(leopards gone by the mid-20th century, S36); clipped to the historical range",
+            f"RU: SW Primorye + discs of {r70_ru:g} km (Prikhankaisky, S Sikhote-Alin; 20% of "
+            f"the RU historical range, S33, S35); CN: within {r70_cn:g} km of Hunchun and the "
+            "NP box, total solved for 71,971 km² (S31); no Korea (S36); see SOURCES.md",
         ),
         (
             "early 2000s",
@@ -220,10 +216,9 @@ def build_leopard_range(ctx: Context, res: Result, lotl: dict[str, Any]) -> dict
             "2021",
             2021,
             r21,
-            "Russia: MODIS 2019 forest (IGBP 1–5) west of the Razdolnaya/Amur Bay line south "
-            f"of {ru21_lat:.4f}°N ('almost all forest land in SW Primorye', S37, S38), plus "
-            f"LotL and Kedrovaya Pad; China: land within {cn21_w:g} km of the Russian border "
-            "south of the same latitude ('a narrow strip'); both solved for their areas",
+            f"RU: MODIS 2019 forest in SW Primorye south of {ru21_lat:.4f}°N, plus LotL and "
+            f"Kedrovaya Pad (S37, S38); CN: a {cn21_w:g} km strip along the RU border south of "
+            "that latitude; both solved for their areas; see SOURCES.md",
         ),
     ]
     rows = []

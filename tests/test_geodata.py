@@ -485,3 +485,17 @@ def test_rebuild_reproduces_the_committed_data() -> None:
 def test_layer_listing_matches_pyogrio() -> None:
     names = [name for name, _ in pyogrio.list_layers(datasets.path())]
     assert names == datasets.layers()
+
+
+def test_every_text_attribute_fits_a_shapefile() -> None:
+    """The embedded data exports to Shapefile without loss: no text over 254 bytes of UTF-8."""
+    gpkg = datasets.path("amur_leopard")
+    too_long = [
+        (layer, column, len(value.encode("utf-8")))
+        for layer, _ in pyogrio.list_layers(gpkg)
+        for column, values in pyogrio.read_dataframe(gpkg, layer=layer).items()
+        if column != "geometry"
+        for value in values
+        if isinstance(value, str) and len(value.encode("utf-8")) > 254
+    ]
+    assert too_long == []
