@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
+
+study_arg = click.argument("study", required=False, type=click.Path(dir_okay=False, path_type=Path))
+
+out_dir_opt = click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (created; replaced only with --overwrite).",
+)
 
 verbose_opt = click.option(
     "--verbose", "-v", count=True, help="More output; -v also shows tracebacks on errors."

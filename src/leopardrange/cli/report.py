@@ -27,15 +27,8 @@ a claim failed), 3 with --strict when a claim failed, 1 on bad input.
 
 
 @click.command(epilog=EPILOG, short_help="Range-loss and coverage report with claims checked.")
-@click.argument("study", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    "-o",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the report into (created; replaced only with --overwrite).",
-)
+@options.study_arg
+@options.out_dir_opt
 @options.area_method_opt
 @click.option("--strict", is_flag=True, help="Exit with status 3 when a claim does not hold.")
 @options.overwrite_opt

@@ -1,0 +1,276 @@
+"""QGIS-ready export: a styled GeoPackage, lossless Shapefiles, or a ``.qgz`` project.
+
+>>> from leopardrange import export
+>>> export.run(out_dir="out/qgis", format="qgz")          # embedded study  # doctest: +SKIP
+>>> export.run("my_study.toml", "out/shp", format="shp")                      # doctest: +SKIP
+
+What is written (into one folder, atomically — see :func:`run`):
+
+``gpkg``
+    ``leopardrange.gpkg``: every layer, each with its default QGIS style in ``layer_styles``.
+``shp``
+    ``<layer>.shp`` (+ ``.shx .dbf .prj .cpg``), ``<layer>.qml`` (style) and
+    ``<layer>.fields.csv`` (original field names → 10-character ``.dbf`` names) per layer.
+``qgz``
+    ``leopardrange.gpkg`` as above plus ``leopardrange.qgz``: a QGIS project holding every
+    layer through relative paths, styled, in groups *Base*, *Analysis* and *Range by epoch*,
+    in the study's equal-area CRS, opening on the current range.
+
+Every format also writes ``manifest.json``: each layer's name, group, source, CRS, feature
+count and style. Study layers are written in the CRS they were read in; analysis layers in
+the analysis CRS (see :mod:`leopardrange.export.layers`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from leopardrange.errors import ExportError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from pyproj import CRS
+
+    from leopardrange.export.layers import ExportLayer, ExportPlan
+    from leopardrange.export.styles import LayerStyle
+    from leopardrange.study import Study
+
+__all__ = ["FORMATS", "GPKG_NAME", "PROJECT_NAME", "run"]
+
+#: Export formats: GeoPackage, Shapefiles, GeoPackage + QGIS project.
+FORMATS = ("gpkg", "shp", "qgz")
+GPKG_NAME = "leopardrange.gpkg"
+PROJECT_NAME = "leopardrange.qgz"
+MANIFEST_NAME = "manifest.json"
+
+Progress = Callable[[str], None]
+
+
+def run(
+    study: Study | str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    format: str = "gpkg",
+    overwrite: bool = False,
+    area_method: str = "equal_area",
+    extra_layers: Sequence[str | Path] | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Export the study's layers and the report's analysis layers for QGIS.
+
+    Parameters
+    ----------
+    study
+        Study TOML file, a parsed :class:`~leopardrange.study.Study`, or ``None`` for the
+        embedded Amur leopard study.
+    out_dir
+        Folder to write (created; replaced only with ``overwrite``).
+    format
+        ``"gpkg"``, ``"shp"`` or ``"qgz"`` (GeoPackage + project).
+    overwrite
+        Replace an existing ``out_dir``.
+    area_method
+        ``"equal_area"`` or ``"geodesic"``, for the report and the ``area_km2`` fields.
+    extra_layers
+        More context layers for the *Base* group, as ``PATH:LAYER`` (e.g. settlements).
+        ``None`` (default): the embedded study's settlements when ``study`` is ``None``,
+        else none.
+    progress
+        Called with the name of each step as it starts.
+
+    Returns
+    -------
+    list of Path
+        The files written, inside ``out_dir``.
+
+    Raises
+    ------
+    OutputExistsError
+        If ``out_dir`` exists and ``overwrite`` is false (checked before any work).
+    ExportError
+        If the format is unknown, or a Shapefile cannot hold a field (the message names it).
+        Nothing in ``out_dir`` changes when an export fails.
+    """
+    from leopardrange.export.layers import collect
+    from leopardrange.io import atomic_output_dir, check_output
+
+    if out_dir is None:
+        raise TypeError("run() needs out_dir, the folder to write")
+    fmt = format.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
+    target = check_output(out_dir, overwrite=overwrite)
+    plan = collect(study, area_method=area_method, extra_layers=extra_layers, progress=progress)
+    with atomic_output_dir(target, overwrite=overwrite) as tmp:
+        if progress is not None:
+            progress(f"writing {fmt}")
+        if fmt == "shp":
+            files, manifest = _write_shapefiles(plan, tmp)
+        else:
+            files, manifest = _write_geopackage(plan, tmp)
+            if fmt == "qgz":
+                files.append(_write_project(plan, tmp, manifest))
+        manifest["format"] = fmt
+        manifest_path = tmp / MANIFEST_NAME
+        manifest_path.write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        files.append(manifest_path)
+        relative = [f.relative_to(tmp) for f in files]
+    return [target / r for r in relative]
+
+
+def _crs_text(frame: gpd.GeoDataFrame) -> str:
+    from pyproj import CRS
+
+    crs = CRS(frame.crs)
+    epsg = crs.to_epsg(min_confidence=100)
+    return f"EPSG:{epsg}" if epsg else str(crs.to_wkt())
+
+
+def _style_record(style: LayerStyle) -> dict[str, Any]:
+    return {
+        "renderer": style.renderer,
+        "field": style.field,
+        "colours": [list(c) for c in style.colours],
+        "label_field": style.label.field if style.label else None,
+    }
+
+
+def _manifest(plan: ExportPlan) -> dict[str, Any]:
+    from leopardrange import __version__
+
+    return {
+        "leopardrange_version": __version__,
+        "study": plan.study_name,
+        "analysis_crs": plan.analysis_crs.to_wkt(),
+        "area_method": plan.metrics.get("area_method"),
+        "crs_policy": (
+            "study layers keep the CRS they were read in; analysis layers are in the "
+            "analysis (equal-area) CRS"
+        ),
+        "epochs": plan.epochs,
+        "current_epoch": plan.current_epoch,
+        "current_range_bounds": list(plan.current_bounds),
+        "layers": [],
+    }
+
+
+def _layer_record(layer: ExportLayer, files: list[str]) -> dict[str, Any]:
+    return {
+        "name": layer.name,
+        "title": layer.title,
+        "group": layer.group,
+        "origin": layer.origin,
+        "source": layer.source,
+        "crs": _crs_text(layer.frame),
+        "features": len(layer.frame),
+        "geometry_kind": layer.kind,
+        "files": files,
+        "style": _style_record(layer.style),
+    }
+
+
+def _write_geopackage(plan: ExportPlan, folder: Path) -> tuple[list[Path], dict[str, Any]]:
+    from leopardrange.export.gpkg import write_gpkg, write_layer_styles
+    from leopardrange.export.qgis import qml
+
+    path = folder / GPKG_NAME
+    write_gpkg([(layer.name, layer.frame) for layer in plan.layers], path)
+    write_layer_styles(path, {layer.name: qml(layer.style) for layer in plan.layers})
+    manifest = _manifest(plan)
+    manifest["layers"] = [_layer_record(layer, [GPKG_NAME]) for layer in plan.layers]
+    return [path], manifest
+
+
+def _write_shapefiles(plan: ExportPlan, folder: Path) -> tuple[list[Path], dict[str, Any]]:
+    from leopardrange.export.shapefile import write_shapefile
+
+    files: list[Path] = []
+    manifest = _manifest(plan)
+    for layer in plan.layers:
+        written = write_shapefile(layer.frame, folder, name=layer.name, style=layer.style)
+        files += written
+        manifest["layers"].append(_layer_record(layer, [f.name for f in written]))
+    return files, manifest
+
+
+def _subset(field: str, value: str) -> str:
+    escaped = value.replace("'", "''")
+    return f"\"{field}\" = '{escaped}'"
+
+
+def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> Path:
+    import pyogrio
+
+    from leopardrange.export.layers import EPOCHS, GROUPS
+    from leopardrange.export.qgis import ProjectLayer, layer_id, project_xml, write_qgz
+    from leopardrange.export.styles import LayerStyle, epoch_colours, epoch_symbol
+
+    gpkg = folder / GPKG_NAME
+    layers: list[ProjectLayer] = []
+    records: list[dict[str, Any]] = []
+    colours = dict(zip(plan.epochs, epoch_colours(len(plan.epochs)), strict=True))
+    for layer in plan.layers:
+        wkb_type = str(pyogrio.read_info(gpkg, layer=layer.name)["geometry_type"])
+        source = f"./{GPKG_NAME}|layername={layer.name}"
+        entries: list[tuple[str, str, str | None, LayerStyle, int]] = []
+        if layer.group == EPOCHS and "epoch" in layer.frame.columns:
+            for epoch in reversed(plan.epochs):
+                count = int((layer.frame["epoch"].astype(str) == epoch).sum())
+                style = LayerStyle(symbol=epoch_symbol(colours[epoch]))
+                entries.append(
+                    (f"{layer.name}:{epoch}", epoch, _subset("epoch", epoch), style, count)
+                )
+        else:
+            entries.append((layer.name, layer.title, None, layer.style, len(layer.frame)))
+        for key, title, subset, style, count in entries:
+            datasource = source + (f"|subset={subset}" if subset else "")
+            layers.append(
+                ProjectLayer(
+                    id=layer_id(key),
+                    title=title,
+                    datasource=datasource,
+                    crs=_frame_crs(layer.frame),
+                    style=style,
+                    group=layer.group,
+                    wkb_type=wkb_type,
+                    visible=layer.visible,
+                )
+            )
+            records.append(
+                {
+                    "id": layer_id(key),
+                    "title": title,
+                    "table": layer.name,
+                    "subset": subset,
+                    "datasource": datasource,
+                    "group": layer.group,
+                    "visible": layer.visible,
+                    "features": count,
+                    "style": _style_record(style),
+                }
+            )
+    xmin, ymin, xmax, ymax = plan.current_bounds
+    pad = 0.05 * max(xmax - xmin, ymax - ymin, 1.0)
+    extent = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+    text = project_xml(
+        layers, crs=plan.analysis_crs, extent=extent, title=plan.study_name, groups=GROUPS
+    )
+    records.sort(key=lambda r: GROUPS.index(r["group"]))  # stable: layer-tree order
+    manifest["project"] = {
+        "file": PROJECT_NAME,
+        "groups": list(GROUPS),
+        "initial_extent": list(extent),
+        "layers": records,
+    }
+    return write_qgz(folder / PROJECT_NAME, text)
+
+
+def _frame_crs(frame: gpd.GeoDataFrame) -> CRS:
+    from pyproj import CRS
+
+    return CRS(frame.crs)
