@@ -73,6 +73,8 @@ def _summary(result: object) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from leopardrange.report.render import fmt
+
     m = result.metrics  # type: ignore[attr-defined]
     console = Console()
     table = Table(title=m["study"], title_justify="left", show_header=True, header_style="bold")
@@ -83,6 +85,13 @@ def _summary(result: object) -> None:
         ("park area", f"{m['park_area_km2']:,.0f} km²"),
         ("park share of current range", f"{m['park_share_of_current_range_pct']:.1f} %"),
     ]
+    if m.get("park_share_of_national_range_pct") is not None:
+        rows.append(
+            (
+                f"park share of the range in {', '.join(m['park_countries'])}",
+                f"{m['park_share_of_national_range_pct']:.1f} %",
+            )
+        )
     if m.get("breeding_in_park_pct") is not None:
         rows.append(("breeding areas in park", f"{m['breeding_in_park_pct']:.1f} %"))
     if m.get("competitor_overlap_km2") is not None:
@@ -94,6 +103,6 @@ def _summary(result: object) -> None:
         verdict = "[green]holds[/]" if claim["pass"] else "[red]does not hold[/]"
         table.add_row(
             f"claim {claim['id']}",
-            f"{claim['measured']:,.1f} vs {claim['expected']:,.1f} {verdict}",
+            f"{fmt(claim['measured'])} vs {fmt(claim['expected'])} {verdict}",
         )
     console.print(table)
