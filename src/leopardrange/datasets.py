@@ -24,6 +24,8 @@ Names
     class names from :func:`landcover_classes`.
 ``"study"``
     The study file of the Amur leopard case (TOML).
+``"resistance"``
+    The default resistance recipe for the Amur leopard (TOML; ``leopardrange resistance``).
 ``"sources"``
     ``SOURCES.md``: sources, licences, methods and the data-quality table of every layer.
 """
@@ -48,6 +50,7 @@ DATASETS: dict[str, str] = {
     "elevation": "elevation.tif",
     "landcover": "landcover.tif",
     "study": "amur_leopard.toml",
+    "resistance": "resistance_amur_leopard.toml",
     "sources": "SOURCES.md",
 }
 
@@ -90,7 +93,7 @@ def path(name: str = "amur_leopard") -> Path:
     ----------
     name
         One of ``"amur_leopard"`` (the GeoPackage), ``"elevation"``, ``"landcover"``,
-        ``"study"`` or ``"sources"``.
+        ``"study"``, ``"resistance"`` or ``"sources"``.
 
     Returns
     -------
