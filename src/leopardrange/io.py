@@ -48,6 +48,7 @@ __all__ = [
     "list_layers",
     "parse_layer_spec",
     "read_layer",
+    "read_toml",
     "sha256_file",
 ]
 
@@ -447,3 +448,36 @@ def sha256_file(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[str, Any]:
+    """Read a TOML file (a study, a recipe) with one-line errors.
+
+    Parameters
+    ----------
+    path
+        The file.
+    kind
+        What the file is, for messages: ``"study file"``, ``"resistance recipe"``.
+    error
+        Exception class raised when the text is not valid TOML or not UTF-8.
+
+    Raises
+    ------
+    DataSourceError
+        If the file does not exist or is a directory.
+    error
+        If it is not valid TOML (the message has the line and column) or not UTF-8.
+    """
+    import tomllib
+
+    path = Path(path)
+    if not path.is_file():
+        what = "is a directory" if path.is_dir() else "does not exist"
+        raise DataSourceError(f"{kind} {str(path)!r} {what}; give a .toml {kind}")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{kind} {str(path)!r} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{kind} {str(path)!r} is not UTF-8 text ({exc.reason})") from exc

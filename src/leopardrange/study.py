@@ -29,12 +29,12 @@ Unknown roles or keys are errors that name the key and list the valid ones.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leopardrange.errors import DataSourceError, StudyError
+from leopardrange.errors import StudyError
+from leopardrange.io import read_toml
 
 __all__ = [
     "CLAIM_METRICS",
@@ -315,13 +315,5 @@ def read_study(path: str | Path) -> Study:
         If it is not valid TOML (the message has the line and column) or not a valid study.
     """
     path = Path(path)
-    if not path.is_file():
-        what = "is a directory" if path.is_dir() else "does not exist"
-        raise DataSourceError(f"study file {str(path)!r} {what}; give a .toml study file")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise StudyError(f"study file {str(path)!r} is not valid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise StudyError(f"study file {str(path)!r} is not UTF-8 text ({exc.reason})") from exc
+    data = read_toml(path, kind="study file", error=StudyError)
     return parse_study(data, base_dir=path.resolve().parent, source=path)

@@ -76,13 +76,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leopardrange.errors import DataSourceError, ResistanceError
+from leopardrange.errors import ResistanceError
+from leopardrange.io import read_toml
 
 __all__ = [
     "COMBINE_METHODS",
@@ -541,13 +541,5 @@ def read_recipe(path: str | Path) -> ResistanceRecipe:
         Not valid TOML (the message has the line and column), or not a valid recipe.
     """
     p = Path(path)
-    if not p.is_file():
-        what = "is a directory" if p.is_dir() else "does not exist"
-        raise DataSourceError(f"resistance recipe {str(p)!r} {what}; give a .toml recipe")
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ResistanceError(f"resistance recipe {str(p)!r} is not valid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ResistanceError(f"resistance recipe {str(p)!r} is not UTF-8 ({exc.reason})") from exc
+    data = read_toml(p, kind="resistance recipe", error=ResistanceError)
     return parse_recipe(data, base_dir=p.resolve().parent, source=p)
