@@ -776,3 +776,17 @@ def test_geodataframe_without_crs(grid, tmp_path):
     path, _, _ = grid
     with pytest.raises(CRSError, match="source layer has no CRS"):
         cost_distance_raster(path, gpd.GeoSeries([Point(4_300_100, 2_999_900)]), tmp_path / "a.tif")
+
+
+def test_cost_distance_import_stays_lean() -> None:
+    """The benchmark's memory edge depends on not importing the heavy stack with the kernel."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from leopardrange.corridors import cost_distance_raster; "
+        "heavy = sorted(m for m in ('geopandas', 'scipy.ndimage', 'networkx', 'matplotlib') "
+        "if m in sys.modules); print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

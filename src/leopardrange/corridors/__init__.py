@@ -8,32 +8,74 @@
 
 from __future__ import annotations
 
-from .corridor import (
-    IGBP_FOREST_CLASSES,
-    CorridorResult,
-    ResistanceGrid,
-    least_cost_corridor,
-    min_width_m,
-    read_resistance,
-)
-from .costdistance import (
-    CWD_NODATA,
-    CostDistanceResult,
-    cost_distance,
-    cost_distance_raster,
-    least_cost_path,
-    path_length_m,
-    path_to_xy,
-)
-from .linkages import LinkageResult, linkage_network
-from .resistance import (
-    RESISTANCE_NODATA,
-    ResistanceRecipe,
-    ResistanceSurface,
-    build_resistance,
-    read_recipe,
-    warp_raster,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Submodules load on first use, so that `from leopardrange.corridors import cost_distance`
+# does not import scipy, networkx, matplotlib and geopandas: the cost-distance benchmark's
+# peak memory depends on it (benchmarks/README.md).
+_WHERE = {
+    "IGBP_FOREST_CLASSES": "corridor",
+    "CorridorResult": "corridor",
+    "ResistanceGrid": "corridor",
+    "least_cost_corridor": "corridor",
+    "min_width_m": "corridor",
+    "read_resistance": "corridor",
+    "CWD_NODATA": "costdistance",
+    "CostDistanceResult": "costdistance",
+    "cost_distance": "costdistance",
+    "cost_distance_raster": "costdistance",
+    "least_cost_path": "costdistance",
+    "path_length_m": "costdistance",
+    "path_to_xy": "costdistance",
+    "LinkageResult": "linkages",
+    "linkage_network": "linkages",
+    "RESISTANCE_NODATA": "resistance",
+    "ResistanceRecipe": "resistance",
+    "ResistanceSurface": "resistance",
+    "build_resistance": "resistance",
+    "read_recipe": "resistance",
+    "warp_raster": "resistance",
+}
+
+if TYPE_CHECKING:
+    from .corridor import (
+        IGBP_FOREST_CLASSES,
+        CorridorResult,
+        ResistanceGrid,
+        least_cost_corridor,
+        min_width_m,
+        read_resistance,
+    )
+    from .costdistance import (
+        CWD_NODATA,
+        CostDistanceResult,
+        cost_distance,
+        cost_distance_raster,
+        least_cost_path,
+        path_length_m,
+        path_to_xy,
+    )
+    from .linkages import (
+        LinkageResult,
+        linkage_network,
+    )
+    from .resistance import (
+        RESISTANCE_NODATA,
+        ResistanceRecipe,
+        ResistanceSurface,
+        build_resistance,
+        read_recipe,
+        warp_raster,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        module = importlib.import_module(f"{__name__}.{_WHERE[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CWD_NODATA",
