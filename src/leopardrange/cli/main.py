@@ -25,6 +25,9 @@ EPILOG = """\b
 Examples:
   leopardrange info geodata/amur_leopard.gpkg          every layer, with area_km2
   leopardrange info geodata/amur_leopard.gpkg:park     one layer
+  leopardrange report --out out/report                 the main job, on the embedded study
+  leopardrange export --format qgz --out out/qgis      a styled QGIS project
+  leopardrange resistance --out R.tif                  then corridor / linkages on R.tif
   leopardrange COMMAND --help                          help on one command
 
 Areas are computed in an equal-area CRS centred on the data (or geodesically with
