@@ -9,6 +9,7 @@ A layer is named either with the ``layer`` argument or, on the command line, as
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -50,6 +51,8 @@ __all__ = [
     "read_layer",
     "read_toml",
     "sha256_file",
+    "to_json",
+    "write_json",
 ]
 
 log = logging.getLogger(__name__)
@@ -481,3 +484,32 @@ def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[st
         raise error(f"{kind} {str(path)!r} is not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise error(f"{kind} {str(path)!r} is not UTF-8 text ({exc.reason})") from exc
+
+
+def _json_ready(value: Any) -> Any:
+    """NaN → None, numpy scalars → Python numbers, tuples → lists; inf is an error."""
+    import math
+
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise ValueError("refusing to write inf to JSON: a result must be finite or missing")
+        return value
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return value
+
+
+def to_json(data: Any) -> str:
+    """Indented UTF-8 JSON text; NaN is written as null and inf refused (never a result)."""
+    return json.dumps(_json_ready(data), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def write_json(path: str | Path, data: Any) -> None:
+    """Write :func:`to_json` text, with a final newline, to ``path``."""
+    Path(path).write_text(to_json(data) + "\n", encoding="utf-8")

@@ -36,7 +36,6 @@ Metrics (``metrics.json``):
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,7 +70,6 @@ __all__ = [
     "read_resistance",
     "unreachable_error",
     "write_float_raster",
-    "write_json",
 ]
 
 #: IGBP land-cover classes counted as forest (evergreen/deciduous needleleaf and broadleaf,
@@ -407,7 +405,7 @@ class CorridorResult:
         """
         import geopandas as gpd
 
-        from leopardrange.io import atomic_output_dir
+        from leopardrange.io import atomic_output_dir, write_json
 
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             write_float_raster(tmp / "cwd_source.tif", self.cwd_source, self.grid, units="cost")
@@ -484,12 +482,6 @@ class CorridorResult:
             min(bx1 + pad, gx1) / 1000,
             min(by1 + pad, gy1) / 1000,
         )
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write ``data`` as indented UTF-8 JSON (NaN and inf are refused, never written)."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    path.write_text(text + "\n", encoding="utf-8")
 
 
 def base_map(grid: ResistanceGrid) -> tuple[Any, Any]:

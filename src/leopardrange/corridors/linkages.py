@@ -32,7 +32,6 @@ from .corridor import (
     area_mask,
     base_map,
     read_resistance,
-    write_json,
 )
 from .costdistance import cost_distance, least_cost_path, path_length_m, path_to_xy
 from .resistance import _crs_text
@@ -104,7 +103,7 @@ class LinkageResult:
         """
         import networkx as nx
 
-        from leopardrange.io import atomic_output_dir
+        from leopardrange.io import atomic_output_dir, write_json
 
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             gpkg = tmp / "linkages.gpkg"

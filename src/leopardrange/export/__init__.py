@@ -23,7 +23,6 @@ the analysis CRS (see :mod:`leopardrange.export.layers`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,7 +94,7 @@ def run(
         Nothing in ``out_dir`` changes when an export fails.
     """
     from leopardrange.export.layers import collect
-    from leopardrange.io import atomic_output_dir, check_output
+    from leopardrange.io import atomic_output_dir, check_output, write_json
 
     if out_dir is None:
         raise TypeError("run() needs out_dir, the folder to write")
@@ -115,9 +114,7 @@ def run(
                 files.append(_write_project(plan, tmp, manifest))
         manifest["format"] = fmt
         manifest_path = tmp / MANIFEST_NAME
-        manifest_path.write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        write_json(manifest_path, manifest)
         files.append(manifest_path)
         relative = [f.relative_to(tmp) for f in files]
     return [target / r for r in relative]

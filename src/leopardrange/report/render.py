@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leopardrange.io import atomic_output_dir
+from leopardrange.io import atomic_output_dir, to_json
 
 if TYPE_CHECKING:
     from leopardrange.report.run import ReportResult
@@ -433,25 +432,9 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
 
 
 # ---------------------------------------------------------------------------- writing
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def _nan_to_none(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _nan_to_none(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_nan_to_none(v) for v in value]
-    return value
-
-
 def metrics_json(metrics: dict[str, Any]) -> str:
     """metrics.json text: UTF-8, indented, NaN written as null."""
-    return json.dumps(_nan_to_none(metrics), indent=2, ensure_ascii=False, default=_json_default)
+    return to_json(metrics)
 
 
 def write_report(
