@@ -42,6 +42,7 @@ from leopardrange.errors import (
 )
 
 from . import _kernel
+from ._rasterfile import open_raster
 
 __all__ = [
     "CWD_NODATA",
@@ -310,15 +311,7 @@ def cost_distance(
 
 
 def _open_resistance(path: Path) -> Any:
-    import rasterio
-    from rasterio.errors import RasterioIOError
-
-    if not path.exists():
-        raise DataSourceError(f"resistance raster '{path}' does not exist")
-    try:
-        return rasterio.open(path)
-    except RasterioIOError as exc:
-        raise DataSourceError(f"cannot read resistance raster '{path}': {exc}") from exc
+    return open_raster(path, label=f"resistance raster '{path}'")
 
 
 def _grid_cell_size_m(src: Any, name: str) -> tuple[float, float]:

@@ -28,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from leopardrange.errors import CRSError, DataSourceError, ResistanceError
+from leopardrange.errors import CRSError, ResistanceError
 
+from ._rasterfile import open_raster
 from .recipe import (
     COMBINE_METHODS,
     BandFactor,
@@ -226,17 +227,10 @@ def warp_to_grid(
         The raster has no CRS.
     """
     import rasterio
-    from rasterio.errors import RasterioIOError
     from rasterio.warp import reproject
 
     p = Path(path)
-    if not p.is_file():
-        raise DataSourceError(f"raster {str(p)!r} of {what} does not exist")
-    try:
-        src = rasterio.open(p)
-    except RasterioIOError as exc:
-        raise DataSourceError(f"cannot read raster {str(p)!r} of {what}: {exc}") from exc
-    with src:
+    with open_raster(p, label=f"raster {str(p)!r} of {what}") as src:
         if src.crs is None:
             raise CRSError(
                 f"raster {str(p)!r} of {what} has no CRS; assign it (e.g. "
@@ -655,19 +649,12 @@ def warp_raster(
         A missing or unreadable raster.
     """
     import rasterio
-    from rasterio.errors import RasterioIOError
     from rasterio.warp import calculate_default_transform, reproject, transform_bounds
 
     from leopardrange.io import atomic_output_file
 
     p = Path(path)
-    if not p.is_file():
-        raise DataSourceError(f"raster {str(p)!r} does not exist")
-    try:
-        src = rasterio.open(p)
-    except RasterioIOError as exc:
-        raise DataSourceError(f"cannot read raster {str(p)!r}: {exc}") from exc
-    with src:
+    with open_raster(p, label=f"raster {str(p)!r}") as src:
         s_crs = src.crs
         if s_crs is None:
             if src_crs is None:
