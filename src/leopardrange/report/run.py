@@ -177,18 +177,17 @@ def compute(
 
     loss = range_loss(epochs, method=method)
     published = _published_areas(layers["range"], study)
+    name_field = _borders_name_field(study, layers)
     park_rows, country_rows = [], []
     for _, row in epochs.iterrows():
         rng = gpd.GeoSeries([row.geometry], crs=crs)
         ov = overlap(rng, park, method=method)
         park_rows.append(ov["overlap_km2"])
-        if "borders" in layers:
-            name_field = study.layers["borders"].options.get("name_field", "name")
-            _require_field(layers["borders"], name_field, "borders", "name_field")
-            by_country = split_by_zone(rng, layers["borders"], name_field=name_field, method=method)
-            country_rows.append(by_country)
-        else:
-            country_rows.append({})
+        country_rows.append(
+            split_by_zone(rng, layers["borders"], name_field=name_field, method=method)
+            if name_field
+            else {}
+        )
     loss["park_in_range_km2"] = park_rows
     loss["park_share_pct"] = [
         share_pct(p, a) for p, a in zip(park_rows, loss["area_km2"], strict=True)
@@ -334,15 +333,14 @@ def _national_share(
     Published coverage figures often refer to one country's part of a range; this metric
     lets a claim say so. A country counts when it holds at least 1 % of the park.
     """
-    if "borders" not in layers:
+    name_field = _borders_name_field(study, layers)
+    if name_field is None:
         return {
             "park_countries": None,
             "national_current_range_km2": None,
             "park_share_of_national_range_pct": None,
         }
     borders = layers["borders"]
-    name_field = study.layers["borders"].options.get("name_field", "name")
-    _require_field(borders, name_field, "borders", "name_field")
     in_country = split_by_zone(park, borders, name_field=name_field, method=method)
     park_km2 = sum(in_country.values())
     countries = [c for c, a in in_country.items() if park_km2 and a >= 0.01 * park_km2]
@@ -355,6 +353,15 @@ def _national_share(
         "national_current_range_km2": national_km2,
         "park_share_of_national_range_pct": share_pct(park_in_km2, national_km2),
     }
+
+
+def _borders_name_field(study: Study, layers: dict[str, gpd.GeoDataFrame]) -> str | None:
+    """The checked name field of the borders layer, or None when the study has none."""
+    if "borders" not in layers:
+        return None
+    name_field = str(study.layers["borders"].options.get("name_field", "name"))
+    _require_field(layers["borders"], name_field, "borders", "name_field")
+    return name_field
 
 
 def _require_field(frame: gpd.GeoDataFrame, name: str, role: str, key: str) -> None:
