@@ -287,7 +287,7 @@ def row_of_cores() -> gpd.GeoDataFrame:
 
 
 def test_linkages_drop_the_link_through_a_third_core(uniform: Path) -> None:
-    res = linkage_network(row_of_cores(), uniform)
+    res = linkage_network(uniform, row_of_cores())
     assert sorted(map(sorted, res.graph.edges)) == [["east", "middle"], ["middle", "west"]]
     assert len(res.dropped) == 1
     d = res.dropped.iloc[0]
@@ -302,7 +302,7 @@ def test_linkages_drop_the_link_through_a_third_core(uniform: Path) -> None:
 def test_linkages_keep_a_link_that_goes_round(uniform: Path) -> None:
     cores = row_of_cores()
     cores.loc[1, "geometry"] = cell_box(0, 22, 4, 28)  # the middle core moved out of the way
-    res = linkage_network(cores, uniform)
+    res = linkage_network(uniform, cores)
     assert res.graph.number_of_edges() == 3 and len(res.dropped) == 0
 
 
@@ -310,13 +310,13 @@ def test_linkages_unreachable_pair(tmp_path: Path) -> None:
     r = np.ones((ROWS, COLS))
     r[:, 35] = NODATA
     path = write_grid(tmp_path / "split.tif", r)
-    res = linkage_network(row_of_cores(), path)
+    res = linkage_network(path, row_of_cores())
     assert ("middle", "east") in res.unreachable and ("west", "east") in res.unreachable
     assert nx.number_connected_components(res.graph) == 2
 
 
 def test_linkages_write(tmp_path: Path, uniform: Path) -> None:
-    out = linkage_network(row_of_cores(), uniform).write(tmp_path / "net")
+    out = linkage_network(uniform, row_of_cores()).write(tmp_path / "net")
     g = nx.read_graphml(out / "network.graphml")
     assert set(g.nodes) == {"west", "middle", "east"} and g.number_of_edges() == 2
     data = json.loads((out / "network.json").read_text(encoding="utf-8"))
@@ -331,15 +331,15 @@ def test_linkages_bad_cores(uniform: Path) -> None:
     cores = row_of_cores()
     cores.loc[1, "geometry"] = cell_box(12, 6, 18, 12)  # overlaps 'west'
     with pytest.raises(SourceError, match="cores 'west' and 'middle' overlap"):
-        linkage_network(cores, uniform)
+        linkage_network(uniform, cores)
     with pytest.raises(SchemaError, match="no field 'label'"):
-        linkage_network(row_of_cores(), uniform, name_field="label")
+        linkage_network(uniform, row_of_cores(), name_field="label")
     twins = row_of_cores()
     twins["name"] = ["a", "a", "b"]
     with pytest.raises(SchemaError, match="'a' appears more than once"):
-        linkage_network(twins, uniform)
+        linkage_network(uniform, twins)
     with pytest.raises(SourceError, match="at least two cores"):
-        linkage_network(row_of_cores().iloc[:1], uniform)
+        linkage_network(uniform, row_of_cores().iloc[:1])
 
 
 # ------------------------------------------------------------------------------ CLI

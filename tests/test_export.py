@@ -37,6 +37,7 @@ from leopardrange.export.shapefile import (
 )
 from leopardrange.export.styles import epoch_colours
 from leopardrange.io import read_layer
+from leopardrange.metrics import EPOCH_EXPORT_FIELDS
 from leopardrange.report import run as run_report
 from tests.conftest import LAEA
 
@@ -215,6 +216,10 @@ def expected_layers(study_file: Path, extra: list[str]) -> dict[str, gpd.GeoData
     for key, name in ANALYSIS_LAYERS.items():
         frame = result.layers[key].reset_index(drop=True).copy()
         frame["area_km2"] = frame.geometry.area / 1e6  # exact in the LAEA analysis CRS
+        if key == "range_epochs":  # the report's per-epoch metrics ride along as attributes
+            for field in EPOCH_EXPORT_FIELDS:
+                if field not in frame:
+                    frame[field] = [getattr(result.epoch(e), field) for e in frame["epoch"]]
         want[name] = frame
     return want
 

@@ -5,6 +5,7 @@ import math
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pytest
@@ -22,7 +23,9 @@ from leopardrange.errors import (
     SchemaError,
     StudyError,
 )
-from leopardrange.report import run
+from leopardrange.io import to_json
+from leopardrange.metrics import SCHEMA_VERSION
+from leopardrange.report import run, write
 from leopardrange.study import parse_study, read_study
 from tests.conftest import LAEA
 
@@ -220,7 +223,7 @@ def test_layers_in_other_crs_are_aligned(study_file: Path, tmp_path: Path) -> No
 def test_write_outputs(study_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run(study_file)
-    result.write(out)
+    write(result, out)
     for name in ("report.html", "report.md", "metrics.json"):
         assert (out / name).is_file()
     assert {p.name for p in (out / "tables").glob("*.csv")} >= {
@@ -274,9 +277,9 @@ def test_existing_output_needs_overwrite(study_file: Path, tmp_path: Path) -> No
     (out / "keep.txt").write_text("earlier work", encoding="utf-8")
     result = run(study_file)
     with pytest.raises(OutputExistsError, match="already exists; pass --overwrite"):
-        result.write(out)
+        write(result, out)
     assert (out / "keep.txt").read_text(encoding="utf-8") == "earlier work"
-    result.write(out, overwrite=True)
+    write(result, out, overwrite=True)
     assert not (out / "keep.txt").exists()
     assert (out / "report.html").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
@@ -287,7 +290,7 @@ def test_failed_write_leaves_earlier_output(
 ) -> None:
     out = tmp_path / "out"
     result = run(study_file)
-    result.write(out)
+    write(result, out)
     before = (out / "metrics.json").read_bytes()
 
     def boom(*args: object, **kwargs: object) -> str:
@@ -295,7 +298,7 @@ def test_failed_write_leaves_earlier_output(
 
     monkeypatch.setattr("leopardrange.report.render.to_html", boom)
     with pytest.raises(RuntimeError, match="disk full"):
-        result.write(out, overwrite=True)
+        write(result, out, overwrite=True)
     assert (out / "metrics.json").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
@@ -535,3 +538,51 @@ def test_embedded_study_methods_agree_within_half_a_percent(embedded: tuple[dict
         assert g[key] == pytest.approx(a[key], rel=5e-3), key
     for ea, ge in zip(a["range_epochs"], g["range_epochs"], strict=True):
         assert ge["area_km2"] == pytest.approx(ea["area_km2"], rel=5e-3), ea["epoch"]
+
+
+# --------------------------------------------------------------------------------------------
+# The embedded study's metrics.json is pinned (tests/data/embedded_study_metrics.json)
+# --------------------------------------------------------------------------------------------
+FIXTURE = Path(__file__).parent / "data" / "embedded_study_metrics.json"
+#: Keys whose values depend on where the clone is or on the release, not on the analysis.
+_MACHINE_KEYS = {"path", "leopardrange_version"}
+
+
+def _assert_same(got: Any, want: Any, where: str = "metrics") -> None:
+    if isinstance(want, dict):
+        assert isinstance(got, dict), where
+        missing = set(want) - set(got)
+        assert not missing, f"{where}: keys missing: {sorted(missing)}"
+        for key, value in want.items():
+            if key in _MACHINE_KEYS:
+                continue
+            _assert_same(got[key], value, f"{where}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), where
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            _assert_same(g, w, f"{where}[{i}]")
+    elif isinstance(want, float) and not isinstance(want, bool):
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-9), where
+    else:
+        assert got == want, where
+
+
+def test_embedded_study_metrics_equal_the_pinned_fixture() -> None:
+    """Every key and value of the saved metrics.json (values within 1e-9) is still written."""
+    want = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    got = json.loads(to_json(run().metrics))
+    _assert_same(got, want)
+    assert got["schema_version"] == SCHEMA_VERSION
+    for role, record in want["inputs"].items():
+        assert Path(got["inputs"][role]["path"]).name == Path(record["path"]).name
+
+
+def test_the_fixture_check_can_fail() -> None:
+    want = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    changed = json.loads(json.dumps(want))
+    changed["range_epochs"][2]["area_km2"] *= 1 + 1e-6
+    with pytest.raises(AssertionError, match=r"range_epochs\[2\]\.area_km2"):
+        _assert_same(changed, want)
+    del changed["eoo_km2"]
+    with pytest.raises(AssertionError, match="eoo_km2"):
+        _assert_same(changed, want)

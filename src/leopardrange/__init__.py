@@ -4,34 +4,87 @@ Measure how a species' range shrank, how much of it a protected area covers, whe
 overlaps a competitor's range, its IUCN range metrics (EOO, AOO), and corridors between
 habitat patches — with areas always measured in an equal-area CRS or geodesically.
 
-The package imports its submodules lazily: ``import leopardrange`` is cheap, and
-``leopardrange.measure`` etc. load on first use.
+Every public module is an attribute of the package, loaded on first use (so
+``import leopardrange`` stays cheap):
+
+==================  ==========================================================================
+``overlap``         coverage and overlap of ranges and protected areas
+``rangeloss``       range contraction by epoch
+``redlist``         IUCN EOO, AOO and criterion B
+``fragmentation``   patches and effective mesh size
+``report``          the range-loss and coverage report (compute, run, write)
+``metrics``         the metric registry: names, units, meanings
+``study``           study files (TOML): layers by role, claims
+``corridors``       resistance, cost distance, least-cost corridors, linkage networks
+``export``          GeoPackage, Shapefile and QGIS project export
+``io``              reading and checking vector layers
+``measure``         areas in km²
+``crs``             CRS policy
+``datasets``        the embedded Amur leopard landscape
+``errors``          the exception tree
+``units``           unit constants and conversions
+==================  ==========================================================================
+
+>>> import leopardrange as lr
+>>> park = lr.datasets.load("park", where="name = 'Land of the Leopard'")
+>>> round(float(lr.measure.area_km2(park).iloc[0]))
+2619
 """
 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("leopardrange")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+from leopardrange._version import __version__
 
-_SUBMODULES = {
+if TYPE_CHECKING:
+    from leopardrange import (
+        corridors,
+        crs,
+        datasets,
+        errors,
+        export,
+        fragmentation,
+        io,
+        measure,
+        metrics,
+        overlap,
+        rangeloss,
+        redlist,
+        report,
+        study,
+        units,
+    )
+
+__all__ = [
+    "MODULES",
+    "__version__",
+    "corridors",
     "crs",
     "datasets",
     "errors",
+    "export",
+    "fragmentation",
     "io",
     "measure",
+    "metrics",
+    "overlap",
+    "rangeloss",
+    "redlist",
+    "report",
+    "study",
     "units",
-}
-
-__all__ = ["__version__", *sorted(_SUBMODULES)]
+]
+#: The public modules, each reachable as ``leopardrange.<name>``.
+MODULES: tuple[str, ...] = tuple(n for n in __all__ if n not in ("MODULES", "__version__"))
 
 
 def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
+    if name in MODULES:
         return importlib.import_module(f"leopardrange.{name}")
     raise AttributeError(f"module 'leopardrange' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -13,12 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 from pyproj import CRS
 
 from leopardrange.errors import CRSError
 
 __all__ = [
     "GLOBAL_EQUAL_AREA_CRS",
+    "analysis_crs",
     "equal_area_crs",
     "is_equal_area",
     "local_metric_crs",
@@ -112,6 +114,67 @@ def equal_area_crs(data: gpd.GeoDataFrame | gpd.GeoSeries, *, decimals: int = 2)
         f"+proj=laea +lat_0={lat_0:g} +lon_0={lon_0:g} +x_0=0 +y_0=0 "
         "+datum=WGS84 +units=m +no_defs +type=crs"
     )
+
+
+def _metre_units(crs: CRS) -> bool:
+    axes = crs.axis_info
+    return bool(axes) and all(abs(a.unit_conversion_factor - 1.0) < 1e-12 for a in axes[:2])
+
+
+def analysis_crs(
+    *data: gpd.GeoDataFrame | gpd.GeoSeries, crs: Any = None, name: str = "the data"
+) -> CRS:
+    """The equal-area CRS (metre units) to overlay and measure ``data`` in.
+
+    Parameters
+    ----------
+    *data
+        One or more frames, each with a CRS.
+    crs
+        A CRS to use instead (anything :class:`pyproj.CRS` accepts); it must be a projected
+        equal-area CRS in metres.
+    name
+        How to name the data in messages.
+
+    Returns
+    -------
+    pyproj.CRS
+        ``crs`` when given; else the data's own CRS when every frame is in the same
+        equal-area CRS in metres; else :func:`equal_area_crs` of all the data together.
+
+    Raises
+    ------
+    CRSError
+        If a frame has no CRS, or ``crs`` is not an equal-area CRS in metres.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> park = gpd.GeoSeries([shapely.box(130.5, 42.5, 131.5, 43.5)], crs=4326)
+    >>> crs = analysis_crs(park)
+    >>> crs.coordinate_operation.method_name
+    'Lambert Azimuthal Equal Area'
+    >>> [round(p.value, 2) for p in crs.coordinate_operation.params[:2]]
+    [43.0, 131.0]
+    """
+    crss = [require_crs(d, name=name) for d in data]
+    if crs is not None:
+        try:
+            chosen = CRS.from_user_input(crs)
+        except Exception as exc:
+            raise CRSError(f"{crs!r} is not a CRS ({exc})") from exc
+        if not (is_equal_area(chosen) and _metre_units(chosen)):
+            raise CRSError(
+                f"{chosen.name!r} is not an equal-area CRS in metres; use e.g. a LAEA "
+                "('+proj=laea +lat_0=.. +lon_0=..') or leave it out to get one centred on the data"
+            )
+        return chosen
+    same = bool(crss) and all(c == crss[0] for c in crss)
+    if same and is_equal_area(crss[0]) and _metre_units(crss[0]):
+        return crss[0]
+    geoms = [d.geometry if isinstance(d, gpd.GeoDataFrame) else d for d in data]
+    lonlat = pd.concat([g.to_crs(4326) for g in geoms], ignore_index=True)
+    return equal_area_crs(gpd.GeoSeries(lonlat, crs=4326))
 
 
 def local_metric_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:

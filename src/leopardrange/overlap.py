@@ -1,102 +1,290 @@
-"""Overlaps between ranges and zones: dissolves, intersections and shares.
+"""Coverage and overlap: how much of a range lies in protected areas or in another range.
 
-Everything here works on geometries already in one projected CRS (the analysis CRS); areas
-are measured with :func:`leopardrange.measure.area_km2`, by the method the caller names.
-Protected areas are **dissolved** before they are intersected with a range (wdpar's order of
-work), so overlapping parks are never counted twice.
+Frames go in, in any CRS: each function projects its inputs to one equal-area CRS in metres
+(:func:`leopardrange.crs.analysis_crs`, or the ``crs`` you give) before any overlay, and
+measures areas with :func:`leopardrange.measure.area_km2` by the ``method`` you name.
+Protected areas are **dissolved** before they are intersected with a range, so overlapping
+areas are never counted twice.
+
+>>> import geopandas as gpd, shapely
+>>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+>>> ranges = gpd.GeoDataFrame({"epoch": ["1970", "2020"]}, crs=laea,
+...     geometry=[shapely.box(0, 0, 40_000, 10_000), shapely.box(0, 0, 20_000, 10_000)])
+>>> park = gpd.GeoSeries([shapely.box(0, 0, 10_000, 10_000)], crs=laea)
+>>> coverage(ranges.set_index("epoch"), park)["covered_pct"].tolist()
+[25.0, 50.0]
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from leopardrange._validate import polygonal_part
-from leopardrange.crs import require_crs
-from leopardrange.measure import area_km2
+from leopardrange.crs import analysis_crs
+from leopardrange.errors import SchemaError
+from leopardrange.measure import area_km2, total_area_km2
 
-__all__ = ["dissolve", "geometry_area_km2", "intersection", "overlap", "share_pct", "split_by_zone"]
-
+__all__ = [
+    "SLIVER_KM2",
+    "Overlap",
+    "area_by_zone",
+    "coverage",
+    "dissolve",
+    "intersection",
+    "overlap",
+    "share_pct",
+]
 
 #: Overlaps smaller than this (1,000 m²) are slivers of mismatched boundaries, not real overlap.
 SLIVER_KM2 = 0.001
 
+Frame: TypeAlias = gpd.GeoDataFrame | gpd.GeoSeries
 
-def dissolve(data: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
-    """Union of all geometries as a one-row GeoSeries (same CRS); empty input: empty polygon."""
-    geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
+
+@dataclass(frozen=True)
+class Overlap:
+    """A range, a zone (a park, another species' range) and their overlap.
+
+    Attributes
+    ----------
+    range_km2, zone_km2
+        Areas of the dissolved range and the dissolved zone, km².
+    overlap_km2
+        Area of range ∩ zone, km²; never more than either area.
+    overlap_pct_of_range, overlap_pct_of_zone
+        The overlap as a share of the range and of the zone, 0–100.
+    """
+
+    range_km2: float
+    zone_km2: float
+    overlap_km2: float
+    overlap_pct_of_range: float
+    overlap_pct_of_zone: float
+
+
+def _geoms(data: Frame) -> gpd.GeoSeries:
+    return data.geometry if isinstance(data, gpd.GeoDataFrame) else data
+
+
+def _aligned(a: Frame, b: Frame, crs: Any) -> tuple[gpd.GeoSeries, gpd.GeoSeries]:
+    """Both inputs in one equal-area CRS in metres (unchanged when they already are)."""
+    target = analysis_crs(a, b, crs=crs)
+    ga, gb = _geoms(a), _geoms(b)
+    return (
+        ga if ga.crs == target else ga.to_crs(target),
+        gb if gb.crs == target else gb.to_crs(target),
+    )
+
+
+def dissolve(data: Frame) -> gpd.GeoSeries:
+    """Union of all geometries as a one-row GeoSeries (same CRS); empty input: empty polygon.
+
+    Only polygonal parts are kept, so lines and points left by touching shapes disappear.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> parks = gpd.GeoSeries([shapely.box(0, 0, 2, 2), shapely.box(1, 0, 3, 2)], crs=3857)
+    >>> dissolve(parks).iloc[0].area
+    6.0
+    """
+    geoms = _geoms(data)
     union = shapely.union_all(geoms.values) if len(geoms) else shapely.Polygon()
     return gpd.GeoSeries([polygonal_part(union)], crs=geoms.crs)
 
 
-def intersection(a: gpd.GeoSeries, b: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Polygonal intersection of the dissolved ``a`` and the dissolved ``b`` (one row)."""
-    _same_crs(a, b)
-    geom = shapely.intersection(dissolve(a).iloc[0], dissolve(b).iloc[0])
-    return gpd.GeoSeries([polygonal_part(geom)], crs=a.crs)
+def intersection(a: Frame, b: Frame, *, crs: Any = None) -> gpd.GeoSeries:
+    """Polygonal intersection of the dissolved ``a`` and the dissolved ``b`` (one row).
 
+    Parameters
+    ----------
+    a, b
+        Polygons with a CRS (any two CRSs).
+    crs
+        Equal-area CRS to overlay in; default as in :func:`leopardrange.crs.analysis_crs`.
 
-def _same_crs(a: gpd.GeoSeries, b: gpd.GeoSeries) -> None:
-    if require_crs(a) != require_crs(b):
-        raise ValueError(
-            "layers are in different CRSs; project both to the analysis CRS first "
-            f"({a.crs.name} vs {b.crs.name})"
-        )
+    Returns
+    -------
+    GeoSeries
+        One row, in the overlay CRS.
 
-
-def geometry_area_km2(data: gpd.GeoSeries, *, method: str = "equal_area") -> float:
-    """Total area of the dissolved geometries in km²."""
-    return float(area_km2(dissolve(data), method=method).iloc[0])
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> a = gpd.GeoSeries([shapely.box(0, 0, 2_000, 2_000)], crs=laea)
+    >>> b = gpd.GeoSeries([shapely.box(1_000, 0, 3_000, 2_000)], crs=laea)
+    >>> intersection(a, b).iloc[0].area
+    2000000.0
+    """
+    ga, gb = _aligned(a, b, crs)
+    geom = shapely.intersection(dissolve(ga).iloc[0], dissolve(gb).iloc[0])
+    return gpd.GeoSeries([polygonal_part(geom)], crs=ga.crs)
 
 
 def share_pct(part_km2: float, whole_km2: float) -> float:
-    """``part`` as a percentage of ``whole``, clipped to [0, 100]; 0 when ``whole`` is 0."""
+    """``part`` as a percentage of ``whole``, clipped to [0, 100]; 0 when ``whole`` is 0.
+
+    Examples
+    --------
+    >>> share_pct(25.0, 100.0), share_pct(1.0, 0.0), share_pct(101.0, 100.0)
+    (25.0, 0.0, 100.0)
+    """
     if whole_km2 <= 0:
         return 0.0
     return min(100.0, max(0.0, 100.0 * part_km2 / whole_km2))
 
 
-def overlap(a: gpd.GeoSeries, b: gpd.GeoSeries, *, method: str = "equal_area") -> dict[str, float]:
-    """Area of ``a``, ``b`` and their overlap, and the overlap as a share of each.
+def overlap(range_: Frame, zone: Frame, *, method: str = "equal_area", crs: Any = None) -> Overlap:
+    """Area of a range, of a zone and of their overlap, and the overlap's share of each.
+
+    Parameters
+    ----------
+    range_
+        The range (polygons with a CRS; dissolved first).
+    zone
+        A park, protected areas, another species' range (dissolved first).
+    method
+        Area method (see :func:`leopardrange.measure.area_km2`).
+    crs
+        Equal-area CRS to overlay in; default as in :func:`leopardrange.crs.analysis_crs`.
 
     Returns
     -------
-    dict
-        ``a_km2``, ``b_km2``, ``overlap_km2``, ``overlap_pct_of_a`` and ``overlap_pct_of_b``
-        (0–100). The overlap never exceeds either area.
+    Overlap
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> leopard = gpd.GeoSeries([shapely.box(0, 0, 20_000, 10_000)], crs=laea)
+    >>> tiger = gpd.GeoSeries([shapely.box(10_000, 0, 50_000, 10_000)], crs=laea)
+    >>> o = overlap(leopard, tiger)
+    >>> o.overlap_km2, o.overlap_pct_of_range, o.overlap_pct_of_zone
+    (100.0, 50.0, 25.0)
     """
-    a_km2 = geometry_area_km2(a, method=method)
-    b_km2 = geometry_area_km2(b, method=method)
-    both_km2 = min(geometry_area_km2(intersection(a, b), method=method), a_km2, b_km2)
-    return {
-        "a_km2": a_km2,
-        "b_km2": b_km2,
-        "overlap_km2": both_km2,
-        "overlap_pct_of_a": share_pct(both_km2, a_km2),
-        "overlap_pct_of_b": share_pct(both_km2, b_km2),
-    }
+    ga, gb = _aligned(range_, zone, crs)
+    range_km2 = total_area_km2(dissolve(ga), method=method)
+    zone_km2 = total_area_km2(dissolve(gb), method=method)
+    both_km2 = min(total_area_km2(intersection(ga, gb), method=method), range_km2, zone_km2)
+    return Overlap(
+        range_km2=range_km2,
+        zone_km2=zone_km2,
+        overlap_km2=both_km2,
+        overlap_pct_of_range=share_pct(both_km2, range_km2),
+        overlap_pct_of_zone=share_pct(both_km2, zone_km2),
+    )
 
 
-def split_by_zone(
-    data: gpd.GeoSeries,
+def coverage(
+    ranges: Frame, zones: Frame, *, method: str = "equal_area", crs: Any = None
+) -> pd.DataFrame:
+    """How much of each range (row) the dissolved zones cover.
+
+    Parameters
+    ----------
+    ranges
+        One range per row — e.g. the output of
+        :func:`leopardrange.rangeloss.epoch_ranges`, one row per epoch.
+    zones
+        Protected areas (dissolved first, so overlaps count once).
+    method
+        Area method (see :func:`leopardrange.measure.area_km2`).
+    crs
+        Equal-area CRS to overlay in; default as in :func:`leopardrange.crs.analysis_crs`.
+
+    Returns
+    -------
+    DataFrame
+        Aligned to ``ranges``' index: ``range_km2``, ``covered_km2`` (range ∩ zones),
+        ``covered_pct`` (0–100) and ``uncovered_km2``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> ranges = gpd.GeoSeries([shapely.box(0, 0, 40_000, 10_000)], index=["1970"], crs=laea)
+    >>> parks = gpd.GeoSeries([shapely.box(0, 0, 10_000, 10_000),
+    ...                        shapely.box(5_000, 0, 15_000, 10_000)], crs=laea)
+    >>> coverage(ranges, parks).loc["1970"].tolist()
+    [400.0, 150.0, 37.5, 250.0]
+    """
+    ga, gb = _aligned(ranges, zones, crs)
+    zone = dissolve(gb)
+    rows = [overlap(gpd.GeoSeries([g], crs=ga.crs), zone, method=method) for g in ga.values]
+    out = pd.DataFrame(
+        {
+            "range_km2": [o.range_km2 for o in rows],
+            "covered_km2": [o.overlap_km2 for o in rows],
+            "covered_pct": [o.overlap_pct_of_range for o in rows],
+        },
+        index=ga.index,
+    )
+    out["uncovered_km2"] = (out["range_km2"] - out["covered_km2"]).clip(lower=0.0)
+    return out
+
+
+def area_by_zone(
+    data: Frame,
     zones: gpd.GeoDataFrame,
     *,
-    name_field: str,
+    name_field: str = "name",
     method: str = "equal_area",
-) -> dict[str, float]:
+    crs: Any = None,
+) -> pd.Series:
     """Area of the dissolved ``data`` inside each zone (e.g. each country), in km².
 
     Zones with the same name are merged; zones with no overlap (or only a sliver under
-    :data:`SLIVER_KM2`) are left out. Returns an ordered mapping, largest area first.
+    :data:`SLIVER_KM2`) are left out.
+
+    Parameters
+    ----------
+    data
+        Polygons with a CRS (dissolved first).
+    zones
+        Polygons with a name field.
+    name_field
+        The zones' name field.
+    method, crs
+        As for :func:`overlap`.
+
+    Returns
+    -------
+    Series
+        ``area_km2`` indexed by zone name, largest first.
+
+    Raises
+    ------
+    SchemaError
+        If ``zones`` has no field ``name_field`` (the message lists the fields).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> countries = gpd.GeoDataFrame({"name": ["A", "B"]}, crs=laea,
+    ...     geometry=[shapely.box(0, 0, 10_000, 10_000), shapely.box(10_000, 0, 20_000, 10_000)])
+    >>> rng = gpd.GeoSeries([shapely.box(5_000, 0, 20_000, 10_000)], crs=laea)
+    >>> area_by_zone(rng, countries).to_dict()
+    {'B': 100.0, 'A': 50.0}
     """
-    _same_crs(data, zones.geometry)
-    whole = dissolve(data).iloc[0]
-    by_name = zones.dissolve(by=name_field)
+    if name_field not in zones.columns:
+        fields = ", ".join(c for c in zones.columns if c != zones.geometry.name)
+        raise SchemaError(f"the zones have no field {name_field!r}; fields: {fields}")
+    ga, _ = _aligned(data, zones, crs)
+    by_name = zones.to_crs(ga.crs).dissolve(by=name_field)
+    whole = dissolve(ga).iloc[0]
     clipped = gpd.GeoSeries(
         [polygonal_part(shapely.intersection(whole, g)) for g in by_name.geometry.values],
         index=by_name.index.astype(str),
-        crs=zones.crs,
+        crs=ga.crs,
     )
     areas = area_km2(clipped, method=method)
     areas = areas[areas > SLIVER_KM2].sort_values(ascending=False)
-    return {str(name): float(value) for name, value in areas.items()}
+    areas.index.name = name_field
+    return areas.rename("area_km2")

@@ -1,13 +1,27 @@
-"""Range contraction by epoch: areas, losses against the first epoch and annual rates."""
+"""Range contraction by epoch: areas, losses against the first epoch and annual rates.
+
+A range layer holds one or more polygons per epoch, each with an epoch label and a year
+(fields ``epoch`` and ``year`` by default). :func:`epoch_ranges` dissolves it into one row per
+epoch; :func:`range_loss` measures each epoch against the first.
+
+>>> from leopardrange import datasets
+>>> loss = range_loss(datasets.load("leopard_range"))
+>>> loss.index.tolist()
+['c. 1900', '1970s', 'early 2000s', '2015', '2021']
+>>> round(float(loss.loc["2021", "loss_vs_first_pct"]), 1)
+98.3
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from leopardrange.crs import analysis_crs
 from leopardrange.errors import SchemaError, StudyError
 from leopardrange.measure import area_km2
 from leopardrange.overlap import dissolve
@@ -15,8 +29,17 @@ from leopardrange.overlap import dissolve
 __all__ = ["epoch_ranges", "lost_and_retained", "range_loss"]
 
 
+def _is_epoch_frame(ranges: gpd.GeoDataFrame, epoch_field: str) -> bool:
+    """True for the output of :func:`epoch_ranges` (epochs as the index, a year column)."""
+    return ranges.index.name == "epoch" and epoch_field not in ranges.columns
+
+
 def epoch_ranges(
-    ranges: gpd.GeoDataFrame, *, epoch_field: str, year_field: str, name: str = "range layer"
+    ranges: gpd.GeoDataFrame,
+    *,
+    epoch_field: str = "epoch",
+    year_field: str = "year",
+    name: str = "range layer",
 ) -> gpd.GeoDataFrame:
     """Dissolve a range layer into one row per epoch, oldest first.
 
@@ -24,7 +47,7 @@ def epoch_ranges(
     ----------
     ranges
         Range polygons with an epoch label and a year per feature (several features per
-        epoch are merged).
+        epoch are merged), any CRS.
     epoch_field, year_field
         Names of the epoch (text) and year (integer) fields.
     name
@@ -33,8 +56,8 @@ def epoch_ranges(
     Returns
     -------
     GeoDataFrame
-        Columns ``epoch`` (str), ``year`` (int), ``features`` (count) and the geometry, sorted
-        by year, same CRS.
+        Indexed by ``epoch`` (str), columns ``year`` (int), ``features`` (count) and the
+        geometry, sorted by year; same CRS.
 
     Raises
     ------
@@ -42,6 +65,18 @@ def epoch_ranges(
         If a field is missing.
     StudyError
         If an epoch has no year, or features of one epoch disagree on the year.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> layer = gpd.GeoDataFrame({"epoch": ["now", "then", "then"], "year": [2020, 1950, 1950]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(0, 0, 2, 1), shapely.box(2, 0, 3, 1)],
+    ...     crs=4326)
+    >>> epoch_ranges(layer)[["year", "features"]]
+           year  features
+    epoch
+    then   1950         2
+    now    2020         1
     """
     for field in (epoch_field, year_field):
         if field not in ranges.columns:
@@ -65,39 +100,76 @@ def epoch_ranges(
             }
         )
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=ranges.crs)
-    return out.sort_values(["year", "epoch"], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["year", "epoch"], kind="stable").set_index("epoch")
+    return out
 
 
-def range_loss(epochs: gpd.GeoDataFrame, *, method: str = "equal_area") -> pd.DataFrame:
+def range_loss(
+    ranges: gpd.GeoDataFrame,
+    *,
+    epoch_field: str = "epoch",
+    year_field: str = "year",
+    method: str = "equal_area",
+    crs: Any = None,
+) -> pd.DataFrame:
     """Area of each epoch's range and its loss against the first epoch.
 
     Parameters
     ----------
-    epochs
-        Output of :func:`epoch_ranges` (one row per epoch, oldest first).
+    ranges
+        A range layer with epoch and year fields (any CRS), or the output of
+        :func:`epoch_ranges`.
+    epoch_field, year_field
+        Names of the epoch and year fields.
     method
         Area method, see :func:`leopardrange.measure.area_km2`.
+    crs
+        Equal-area CRS to measure in with ``method="equal_area"``; default: the data's CRS
+        when it is one, else a LAEA centred on the data.
 
     Returns
     -------
     DataFrame
-        ``epoch``, ``year``, ``area_km2``, ``loss_vs_first_km2`` (first − this; negative when
-        the range grew), ``loss_vs_first_pct`` (of the first epoch's area),
-        ``area_pct_of_first`` and ``annual_loss_pct``: the compound yearly rate of loss from
-        the first epoch, ``100 × (1 − (A / A₀)^(1 / (year − year₀)))`` (NaN for the first
-        epoch; negative when the range grew).
+        Indexed by epoch, oldest first: ``year``, ``area_km2``, ``loss_vs_first_km2``
+        (first − this; negative when the range grew), ``loss_vs_first_pct`` (of the first
+        epoch's area), ``area_pct_of_first`` and ``annual_loss_pct``: the compound yearly rate
+        of loss from the first epoch, ``100 × (1 − (A / A₀)^(1 / (year − year₀)))`` (NaN for
+        the first epoch; negative when the range grew).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> layer = gpd.GeoDataFrame({"epoch": ["then", "now"], "year": [1950, 2000]}, crs=laea,
+    ...     geometry=[shapely.box(0, 0, 20_000, 10_000), shapely.box(0, 0, 5_000, 10_000)])
+    >>> range_loss(layer)[["area_km2", "loss_vs_first_pct"]]
+           area_km2  loss_vs_first_pct
+    epoch
+    then      200.0                0.0
+    now        50.0               75.0
     """
-    areas = area_km2(epochs.geometry, method=method).to_numpy()
+    epochs = (
+        ranges
+        if _is_epoch_frame(ranges, epoch_field)
+        else epoch_ranges(ranges, epoch_field=epoch_field, year_field=year_field)
+    )
+    target = analysis_crs(epochs, crs=crs) if method.replace("-", "_") == "equal_area" else None
+    geoms = (
+        epochs.geometry
+        if target is None or epochs.crs == target
+        else epochs.geometry.to_crs(target)
+    )
+    areas = area_km2(geoms, method=method).to_numpy()
     first_km2, first_year = float(areas[0]), int(epochs["year"].iloc[0])
     rows = []
-    for (_, row), a_km2 in zip(epochs.iterrows(), areas, strict=True):
+    for (epoch, row), a_km2 in zip(epochs.iterrows(), areas, strict=True):
         years = int(row["year"]) - first_year
         annual = math.nan
         if years > 0 and first_km2 > 0 and a_km2 > 0:
             annual = 100.0 * (1.0 - (a_km2 / first_km2) ** (1.0 / years))
         rows.append(
             {
-                "epoch": row["epoch"],
+                "epoch": str(epoch),
                 "year": int(row["year"]),
                 "area_km2": float(a_km2),
                 "loss_vs_first_km2": first_km2 - float(a_km2),
@@ -106,23 +178,35 @@ def range_loss(epochs: gpd.GeoDataFrame, *, method: str = "equal_area") -> pd.Da
                 "annual_loss_pct": annual,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("epoch")
 
 
 def lost_and_retained(
-    first: gpd.GeoSeries, current: gpd.GeoSeries
-) -> tuple[gpd.GeoSeries, gpd.GeoSeries, gpd.GeoSeries]:
+    first: gpd.GeoDataFrame | gpd.GeoSeries, current: gpd.GeoDataFrame | gpd.GeoSeries
+) -> gpd.GeoDataFrame:
     """Split two ranges into lost (first only), retained (both) and gained (current only).
+
+    Parameters
+    ----------
+    first, current
+        The earlier and the later range (polygons, same CRS; dissolved first).
 
     Returns
     -------
-    (lost, retained, gained)
-        One-row GeoSeries each, in the input CRS.
+    GeoDataFrame
+        Three rows indexed ``lost``, ``retained`` and ``gained``, in the input CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> then = gpd.GeoSeries([shapely.box(0, 0, 4, 1)], crs=3857)
+    >>> now = gpd.GeoSeries([shapely.box(3, 0, 5, 1)], crs=3857)
+    >>> lost_and_retained(then, now).area.to_dict()
+    {'lost': 3.0, 'retained': 1.0, 'gained': 1.0}
     """
     a, b = dissolve(first).iloc[0], dissolve(current).iloc[0]
-    crs = first.crs
-    return (
-        dissolve(gpd.GeoSeries([shapely.difference(a, b)], crs=crs)),
-        dissolve(gpd.GeoSeries([shapely.intersection(a, b)], crs=crs)),
-        dissolve(gpd.GeoSeries([shapely.difference(b, a)], crs=crs)),
+    parts = [shapely.difference(a, b), shapely.intersection(a, b), shapely.difference(b, a)]
+    geoms = [dissolve(gpd.GeoSeries([g], crs=first.crs)).iloc[0] for g in parts]
+    return gpd.GeoDataFrame(
+        geometry=geoms, index=pd.Index(["lost", "retained", "gained"], name="part"), crs=first.crs
     )

@@ -28,16 +28,15 @@ Unknown roles or keys are errors that name the key and list the valid ones.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from leopardrange.errors import StudyError
 from leopardrange.io import read_toml
+from leopardrange.metrics import check_metric_name
 
 __all__ = [
-    "CLAIM_METRICS",
     "ROLES",
     "Claim",
     "LayerConfig",
@@ -69,41 +68,6 @@ _CLAIM_KEYS = {
     "source",
 }
 _COMPARISONS = ("about", "at_least", "at_most")
-
-#: Scalar metrics a claim can name. Per-epoch values are named
-#: ``range_epochs.<epoch>.<field>``; fragmentation values ``fragmentation.<field>``.
-CLAIM_METRICS: tuple[str, ...] = (
-    "park_area_km2",
-    "park_share_of_current_range_pct",
-    "park_in_current_range_km2",
-    "current_range_km2",
-    "national_current_range_km2",
-    "park_share_of_national_range_pct",
-    "breeding_in_park_pct",
-    "breeding_features",
-    "breeding_features_in_park",
-    "competitor_overlap_km2",
-    "competitor_overlap_pct_of_range",
-    "competitor_overlap_pct_of_competitor",
-    "eoo_km2",
-    "aoo_km2",
-    "aoo_min_km2",
-)
-EPOCH_FIELDS = (
-    "area_km2",
-    "loss_vs_first_km2",
-    "loss_vs_first_pct",
-    "area_pct_of_first",
-    "annual_loss_pct",
-    "park_share_pct",
-)
-FRAGMENTATION_FIELDS = (
-    "n_patches",
-    "largest_patch_pct",
-    "mean_patch_km2",
-    "effective_mesh_size_km2",
-)
-_EPOCH_METRIC = re.compile(r"^range_epochs\.(?P<epoch>.+)\.(?P<field>[a-z0-9_]+)$")
 
 
 @dataclass(frozen=True)
@@ -197,22 +161,6 @@ def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
         label=table.get("label"),
         repair=bool(table.get("repair", False)),
         options=options,
-    )
-
-
-def check_metric_name(metric: str, where: str) -> None:
-    """Raise :class:`StudyError` unless ``metric`` names a metric a claim can check."""
-    if metric in CLAIM_METRICS:
-        return
-    if metric.startswith("fragmentation.") and metric.split(".", 1)[1] in FRAGMENTATION_FIELDS:
-        return
-    match = _EPOCH_METRIC.match(metric)
-    if match and match["field"] in EPOCH_FIELDS:
-        return
-    raise StudyError(
-        f"unknown metric {metric!r} in {where}; use one of: {', '.join(CLAIM_METRICS)}, "
-        f"fragmentation.<{'|'.join(FRAGMENTATION_FIELDS)}>, "
-        f"range_epochs.<epoch>.<{'|'.join(EPOCH_FIELDS)}>"
     )
 
 

@@ -413,7 +413,7 @@ def linkages(
     merged = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
     with options.progress_reporter(quiet=_quiet(ctx)) as progress:
         result = linkage_network(
-            merged, resistance_path, name_field=name_field, neighbors=int(neighbors),
+            resistance_path, merged, name_field=name_field, neighbors=int(neighbors),
             progress=progress,
         )  # fmt: skip
         result.write(out, overwrite=overwrite)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from leopardrange.cli import options
+
+if TYPE_CHECKING:
+    from leopardrange.report import ReportResult
 
 EPILOG = """\b
 Examples:
@@ -50,13 +54,13 @@ def report(
     STUDY defaults to the embedded Amur leopard study.
     """
     from leopardrange.io import check_output
-    from leopardrange.report import run
+    from leopardrange.report import run, write
 
     check_output(out_dir, overwrite=overwrite)
     quiet = options.verbosity(ctx) < 0
     with options.progress_reporter(quiet=quiet) as progress:
         result = run(study, area_method=area_method, progress=progress)
-        path = result.write(out_dir, overwrite=overwrite, progress=progress)
+        path = write(result, out_dir, overwrite=overwrite, progress=progress)
     if not quiet:
         _summary(result)
         click.echo(
@@ -64,45 +68,38 @@ def report(
             "tables/, maps/)"
         )
     if strict and not result.claims_passed:
-        failed = [c["id"] for c in result.metrics["claims"] if not c["pass"]]
+        failed = [c.id for c in result.claims if not c.passed]
         click.echo(f"Claims that do not hold: {', '.join(failed)}", err=True)
         ctx.exit(3)
 
 
-def _summary(result: object) -> None:
+def _summary(result: ReportResult) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from leopardrange.metrics import metric_value, shown_in
     from leopardrange.report.render import fmt
 
-    m = result.metrics  # type: ignore[attr-defined]
+    m = result.metrics
+    fields = {
+        k: ", ".join(v) if isinstance(v, list) and all(isinstance(x, str) for x in v) else v
+        for k, v in m.items()
+    }
     console = Console()
-    table = Table(title=m["study"], title_justify="left", show_header=True, header_style="bold")
+    table = Table(
+        title=result.info.name, title_justify="left", show_header=True, header_style="bold"
+    )
     table.add_column("metric")
     table.add_column("value", justify="right")
-    rows = [
-        ("current range", f"{m['current_range_km2']:,.0f} km² ({m['current_epoch']})"),
-        ("park area", f"{m['park_area_km2']:,.0f} km²"),
-        ("park share of current range", f"{m['park_share_of_current_range_pct']:.1f} %"),
-    ]
-    if m.get("park_share_of_national_range_pct") is not None:
-        rows.append(
-            (
-                f"park share of the range in {', '.join(m['park_countries'])}",
-                f"{m['park_share_of_national_range_pct']:.1f} %",
-            )
-        )
-    if m.get("breeding_in_park_pct") is not None:
-        rows.append(("breeding areas in park", f"{m['breeding_in_park_pct']:.1f} %"))
-    if m.get("competitor_overlap_km2") is not None:
-        rows.append(("overlap with competitor", f"{m['competitor_overlap_km2']:,.0f} km²"))
-    rows += [("EOO / AOO", f"{m['eoo_km2']:,.0f} / {m['aoo_km2']:,.0f} km²")]
-    for name, value in rows:
-        table.add_row(name, value)
-    for claim in m["claims"]:
-        verdict = "[green]holds[/]" if claim["pass"] else "[red]does not hold[/]"
+    for spec in shown_in("summary"):
+        value = metric_value(result, spec.name)
+        if value is None:
+            continue
+        text = f"{value:,.0f} km²" if spec.unit == "km²" else f"{value:.1f} {spec.unit}"
+        table.add_row(spec.title().format(**fields), text)
+    for claim in result.claims:
+        verdict = "[green]holds[/]" if claim.passed else "[red]does not hold[/]"
         table.add_row(
-            f"claim {claim['id']}",
-            f"{fmt(claim['measured'])} vs {fmt(claim['expected'])} {verdict}",
+            f"claim {claim.id}", f"{fmt(claim.measured)} vs {fmt(claim.expected)} {verdict}"
         )
     console.print(table)

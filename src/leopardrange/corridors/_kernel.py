@@ -2,24 +2,16 @@
 
 Why numba, and why our own kernel
 ---------------------------------
-The project rule is to write our own code only where it beats the libraries in a
-measured way. Multi-source 8-neighbour cost distance on a random 1-10 resistance
-surface of 5000 x 5000 cells, end to end (read GeoTIFF, compute, write GeoTIFF),
-all tools in one run on a shared 2-core machine (``benchmarks/README.md``)::
+Our own code is written only where it measurably beats the libraries. This kernel is
+compared end to end (read GeoTIFF, compute, write GeoTIFF) with scikit-image, xarray-spatial
+and whitebox-workflows in one run by ``benchmarks/bench_cost_distance.py``, whose table in
+``benchmarks/README.md`` gives the times and peak memory.
 
-    tool                                 seconds  peak MB
-    this kernel (cost_distance_raster)      3.70      319
-    scikit-image MCP_Geometric             21.32     1983
-    xarray-spatial cost_distance           10.98      927
-    whitebox-workflows cost_distance       12.20      696
-
-The peers keep several full-size arrays (xarray-spatial, read from its source: a
-float64 distance array, an int8 visited array, a float32 output and a heap
-preallocated to three arrays the size of the grid). This kernel keeps **one** 4-
-or 8-byte word per cell and an ``O(frontier)`` queue, and it uses an exact bucket
-queue instead of a binary heap. numba keeps the kernel in Python (xarray-spatial
-uses it too). Its own price is about 130 MB of RSS (numba and LLVM) and 0.5 s of
-startup in each process, so a C extension could go lower still.
+The peers keep several full-size arrays (a float64 distance array, a visited array, an
+output array and a heap preallocated to the size of the grid). This kernel keeps **one** 4-
+or 8-byte word per cell and an ``O(frontier)`` queue, and it uses an exact bucket queue
+instead of a binary heap. numba keeps the kernel in Python; its own price is the RSS of
+numba and LLVM and their start-up time in each process.
 
 Algorithm
 ---------

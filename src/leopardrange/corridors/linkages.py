@@ -165,8 +165,8 @@ def _core_names(cores: Any, name_field: str | None) -> list[str]:
 
 
 def linkage_network(
-    cores: Any,
     resistance: str | os.PathLike[str] | ResistanceGrid,
+    cores: Any,
     *,
     name_field: str | None = "name",
     neighbors: int = 8,
@@ -176,11 +176,11 @@ def linkage_network(
 
     Parameters
     ----------
+    resistance : path or ResistanceGrid
+        Resistance GeoTIFF (cost units per metre) in a projected CRS; nodata is impassable.
     cores : GeoDataFrame
         One feature per core area (polygons or points), with a CRS; reprojected to the
         raster's CRS.
-    resistance : path or ResistanceGrid
-        Resistance GeoTIFF (cost units per metre) in a projected CRS; nodata is impassable.
     name_field : str or None, default "name"
         Field holding unique core names; None numbers the cores ("core 1", …).
     neighbors : {8, 16}, default 8

@@ -138,7 +138,7 @@ def _style_record(style: LayerStyle) -> dict[str, Any]:
 
 
 def _manifest(plan: ExportPlan) -> dict[str, Any]:
-    from leopardrange import __version__
+    from leopardrange._version import __version__
 
     return {
         "leopardrange_version": __version__,

@@ -27,9 +27,10 @@ from leopardrange.errors import GeometryTypeError
 from leopardrange.export.styles import GeometryKind, LayerStyle, analysis_style, study_style
 from leopardrange.io import read_layer
 from leopardrange.measure import area_km2
+from leopardrange.metrics import EPOCH_EXPORT_FIELDS
 
 if TYPE_CHECKING:
-    from leopardrange.report.run import ReportResult
+    from leopardrange.report import ReportResult
     from leopardrange.study import Study
 
 __all__ = ["ANALYSIS", "BASE", "EPOCHS", "GROUPS", "ExportLayer", "ExportPlan", "collect"]
@@ -206,7 +207,7 @@ def _analysis_layers(
     result: ReportResult, epochs: list[str], current: str, method: str, taken: set[str]
 ) -> list[ExportLayer]:
     first = epochs[0]
-    competitor = result.study.competitor_species or "competitor"
+    competitor = result.info.competitor_species or "competitor"
     #: result key → (name, title, group, visible)
     table = [
         ("range_epochs", "range_epochs", "Range by epoch", EPOCHS, True),
@@ -235,6 +236,8 @@ def _analysis_layers(
         if key not in result.layers:
             continue
         frame = _with_area(result.layers[key], method)
+        if key == "range_epochs":
+            frame = _with_epoch_metrics(frame, result)
         kind = geometry_kind(frame)
         layers.append(
             ExportLayer(
@@ -250,6 +253,15 @@ def _analysis_layers(
             )
         )
     return layers
+
+
+def _with_epoch_metrics(frame: gpd.GeoDataFrame, result: ReportResult) -> gpd.GeoDataFrame:
+    """Add the per-epoch metrics the registry marks for export (``park_share_pct`` …)."""
+    by_epoch = {e.epoch: e for e in result.epochs}
+    for name in EPOCH_EXPORT_FIELDS:
+        if name not in frame.columns:
+            frame[name] = [getattr(by_epoch[str(e)], name) for e in frame["epoch"]]
+    return frame
 
 
 def _default_extras() -> list[str]:
@@ -288,8 +300,10 @@ def collect(
     method = area_method.replace("-", "_")
     result = run_report(study, area_method=method, progress=progress)
     epochs = [str(e) for e in result.layers["range_epochs"]["epoch"]]
-    current = str(result.metrics["current_epoch"])
+    current = result.coverage.current_epoch
     taken: set[str] = set()
+    if result.study is None:
+        raise TypeError("export needs a report run from a study (report.run), not from frames")
     layers = _study_layers(result.study, epochs, taken, progress)
     if extra_layers is None:
         extra_layers = _default_extras() if study is None else ()

@@ -13,14 +13,13 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from leopardrange.io import atomic_output_dir, to_json
+from leopardrange.metrics import ClaimResult, EpochMetrics
+from leopardrange.report.result import ReportResult
 
-if TYPE_CHECKING:
-    from leopardrange.report.run import ReportResult
-
-__all__ = ["write_report"]
+__all__ = ["write"]
 
 Progress = Callable[[str], None]
 
@@ -73,82 +72,99 @@ def _verdict(ok: bool) -> str:
     return "✅ holds" if ok else "❌ does not hold"
 
 
-def _claim_rows(claims: list[dict[str, Any]]) -> list[list[Any]]:
+def _claim_rows(claims: Sequence[ClaimResult]) -> list[list[Any]]:
     rows = []
     for c in claims:
-        op = {"about": "≈", "at_least": "≥", "at_most": "≤"}[c["comparison"]]
+        op = {"about": "≈", "at_least": "≥", "at_most": "≤"}[c.comparison]
         rows.append(
             [
-                c["id"],
-                c["statement"] or c["metric"],
-                f"{op} {fmt(c['expected'])} ± {fmt(c['tolerance'])}",
-                fmt(c["measured"]),
-                fmt(c["difference"]),
-                c["source"] or "—",
-                _verdict(c["pass"]),
+                c.id,
+                c.statement or c.metric,
+                f"{op} {fmt(c.expected)} ± {fmt(c.tolerance)}",
+                fmt(c.measured),
+                fmt(c.difference),
+                c.source or "—",
+                _verdict(c.passed),
             ]
         )
     return rows
 
 
-def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
-    """Lay out the report: what it found first, then the tables, maps and methods."""
-    m = result.metrics
-    study = result.study
-    blocks: list[Block] = [Heading(f"{m['study']}", 1)]
-    if study.species:
-        blocks.append(Paragraph(f"Species: *{study.species}*. {study.description or ''}".strip()))
-    epochs = m["range_epochs"]
-    first, cur = epochs[0], next(e for e in epochs if e["epoch"] == m["current_epoch"])
+def _findings(result: ReportResult) -> list[str]:
+    cov, nat, brd, comp, red = (
+        result.coverage,
+        result.national,
+        result.breeding,
+        result.competitor,
+        result.redlist,
+    )
+    first, cur = result.epochs[0], result.current
     findings = [
-        f"The range measured {fmt(first['area_km2'], 0)} km² in {first['epoch']} and "
-        f"{fmt(cur['area_km2'], 0)} km² in {cur['epoch']}: {fmt(cur['area_pct_of_first'], 2)} % "
-        f"of the first epoch, a loss of {fmt(cur['loss_vs_first_pct'])} %.",
-        f"The park ({fmt(m['park_area_km2'], 0)} km²) covers "
-        f"**{fmt(m['park_share_of_current_range_pct'])} %** of the current range "
-        f"({fmt(m['park_in_current_range_km2'], 0)} of {fmt(m['current_range_km2'], 0)} km²); "
-        f"{fmt(m['park_outside_current_range_km2'], 0)} km² of the park lie outside it.",
+        f"The range measured {fmt(first.area_km2, 0)} km² in {first.epoch} and "
+        f"{fmt(cur.area_km2, 0)} km² in {cur.epoch}: {fmt(cur.area_pct_of_first, 2)} % "
+        f"of the first epoch, a loss of {fmt(cur.loss_vs_first_pct)} %.",
+        f"The park ({fmt(cov.park_area_km2, 0)} km²) covers "
+        f"**{fmt(cov.park_share_of_current_range_pct)} %** of the current range "
+        f"({fmt(cov.park_in_current_range_km2, 0)} of {fmt(cov.current_range_km2, 0)} km²); "
+        f"{fmt(cov.park_outside_current_range_km2, 0)} km² of the park lie outside it.",
     ]
-    if m.get("park_share_of_national_range_pct") is not None:
+    if nat.park_share_of_national_range_pct is not None:
         findings.append(
-            f"Counting only the current range in {', '.join(m['park_countries'])} "
-            f"({fmt(m['national_current_range_km2'], 0)} km²), the park covers "
-            f"**{fmt(m['park_share_of_national_range_pct'])} %** of it."
+            f"Counting only the current range in {', '.join(nat.park_countries or ())} "
+            f"({fmt(nat.national_current_range_km2, 0)} km²), the park covers "
+            f"**{fmt(nat.park_share_of_national_range_pct)} %** of it."
         )
-    if m.get("breeding_features") is not None:
+    if brd.breeding_features is not None:
         findings.append(
-            f"Known breeding areas inside the park: **{fmt(m['breeding_in_park_pct'])} %** "
-            f"({m['breeding_basis']}); {m['breeding_features_in_park']} of "
-            f"{m['breeding_features']} features lie inside."
+            f"Known breeding areas inside the park: **{fmt(brd.breeding_in_park_pct)} %** "
+            f"({brd.breeding_basis}); {brd.breeding_features_in_park} of "
+            f"{brd.breeding_features} features lie inside."
         )
-    if m.get("competitor_overlap_km2") is not None:
+    if comp.competitor_overlap_km2 is not None:
         findings.append(
             f"The current range overlaps the competitor's range over "
-            f"{fmt(m['competitor_overlap_km2'], 0)} km²: "
-            f"{fmt(m['competitor_overlap_pct_of_range'])} % of the range, "
-            f"{fmt(m['competitor_overlap_pct_of_competitor'])} % of the competitor's range."
+            f"{fmt(comp.competitor_overlap_km2, 0)} km²: "
+            f"{fmt(comp.competitor_overlap_pct_of_range)} % of the range, "
+            f"{fmt(comp.competitor_overlap_pct_of_competitor)} % of the competitor's range."
         )
     findings.append(
-        f"IUCN range metrics of the current range: EOO {fmt(m['eoo_km2'], 0)} km², "
-        f"AOO {fmt(m['aoo_km2'], 0)} km² (minimum over grid shifts {fmt(m['aoo_min_km2'], 0)} km²)."
+        f"IUCN range metrics of the current range: EOO {fmt(red.eoo_km2, 0)} km², "
+        f"AOO {fmt(red.aoo_km2, 0)} km² (minimum over grid shifts {fmt(red.aoo_min_km2, 0)} km²)."
     )
-    blocks += [Heading("Findings"), Paragraph("\n".join(f"- {f}" for f in findings))]
+    return findings
 
-    if m["claims"]:
-        n_ok = sum(c["pass"] for c in m["claims"])
+
+def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
+    """Lay out the report: what it found first, then the tables, maps and methods.
+
+    Examples
+    --------
+    >>> from leopardrange import report
+    >>> blocks = build_blocks(report.run(), [])
+    >>> blocks[0]
+    Heading(text='Amur leopard in Land of the Leopard NP', level=1)
+    """
+    info = result.info
+    blocks: list[Block] = [Heading(info.name, 1)]
+    if info.species:
+        blocks.append(Paragraph(f"Species: *{info.species}*. {info.description or ''}".strip()))
+    blocks += [Heading("Findings"), Paragraph("\n".join(f"- {f}" for f in _findings(result)))]
+
+    if result.claims:
+        n_ok = sum(c.passed for c in result.claims)
         blocks += [
             Heading("Published claims checked against the data"),
             Paragraph(
-                f"{n_ok} of {len(m['claims'])} claims hold. Each row shows the published figure "
-                "and the one computed from the layers; where they differ, both stand."
+                f"{n_ok} of {len(result.claims)} claims hold. Each row shows the published "
+                "figure and the one computed from the layers; where they differ, both stand."
             ),
             Table(
                 ["claim", "statement", "published", "measured", "difference", "source", "verdict"],
-                _claim_rows(m["claims"]),
+                _claim_rows(result.claims),
             ),
         ]
 
-    blocks += [Heading("Range by epoch"), _epoch_table(epochs)]
+    blocks += [Heading("Range by epoch"), _epoch_table(result.epochs)]
     by_country = result.tables.get("range_by_country")
     if by_country is not None and len(by_country):
         blocks += [
@@ -162,54 +178,33 @@ def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
             ),
         ]
     if "breeding" in result.tables:
-        bt = result.tables["breeding"]
-        blocks.append(Heading("Breeding areas", 3))
-        if "area_km2" in bt:
-            blocks.append(
-                Table(
-                    ["feature", "area (km²)", "in park (km²)", "in park (%)", "inside"],
-                    [
-                        [
-                            r.feature,
-                            fmt(r.area_km2, 2),
-                            fmt(r.in_park_km2, 2),
-                            fmt(r.in_park_pct),
-                            fmt(r.in_park),
-                        ]
-                        for r in bt.itertuples()
-                    ],
-                )
-            )
-        else:
-            blocks.append(
-                Table(["feature", "inside"], [[r.feature, fmt(r.in_park)] for r in bt.itertuples()])
-            )
+        blocks += _breeding_blocks(result.tables["breeding"])
 
-    b = m["iucn_b"]
-    frag = m["fragmentation"]
+    b = result.redlist.iucn_b
+    frag = result.fragmentation
     blocks += [
         Heading("IUCN criterion B and fragmentation"),
         Table(
             ["criterion", "value (km²)", "CR below", "EN below", "VU below", "meets threshold of"],
             [
                 [
-                    f"{crit} ({'EOO' if crit == 'B1' else 'AOO'})",
-                    fmt(b[crit]["value_km2"], 0),
-                    *(fmt(b[crit]["thresholds_km2"][c], 0) for c in ("CR", "EN", "VU")),
-                    b[crit]["meets"] or "none",
+                    f"{crit} ({what})",
+                    fmt(grade.value_km2, 0),
+                    *(fmt(grade.thresholds_km2[c], 0) for c in ("CR", "EN", "VU")),
+                    grade.meets or "none",
                 ]
-                for crit in ("B1", "B2")
+                for crit, what, grade in (("B1", "EOO", b.b1), ("B2", "AOO", b.b2))
             ],
         ),
-        Paragraph(b["note"], note=True),
+        Paragraph(b.note, note=True),
         Table(
             ["patches", "largest patch (% of range)", "mean patch (km²)", "effective mesh (km²)"],
             [
                 [
-                    fmt(frag["n_patches"]),
-                    fmt(frag["largest_patch_pct"]),
-                    fmt(frag["mean_patch_km2"], 0),
-                    fmt(frag["effective_mesh_size_km2"], 0),
+                    fmt(frag.n_patches),
+                    fmt(frag.largest_patch_pct),
+                    fmt(frag.mean_patch_km2, 0),
+                    fmt(frag.effective_mesh_size_km2, 0),
                 ]
             ],
         ),
@@ -217,51 +212,79 @@ def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
     if figures:
         blocks.append(Heading("Maps and charts"))
         blocks += figures
-    grid = m["aoo_grid"]
-    crs_text = m["analysis_crs_proj4"]
-    method = m["area_method"].replace("_", "-")
-    blocks += [
+    blocks += _method_blocks(result)
+    return blocks
+
+
+def _breeding_blocks(bt: Any) -> list[Block]:
+    if "area_km2" not in bt:
+        return [
+            Heading("Breeding areas", 3),
+            Table(["feature", "inside"], [[r.feature, fmt(r.in_park)] for r in bt.itertuples()]),
+        ]
+    return [
+        Heading("Breeding areas", 3),
+        Table(
+            ["feature", "area (km²)", "in park (km²)", "in park (%)", "inside"],
+            [
+                [
+                    r.feature,
+                    fmt(r.area_km2, 2),
+                    fmt(r.in_park_km2, 2),
+                    fmt(r.in_park_pct),
+                    fmt(r.in_park),
+                ]
+                for r in bt.itertuples()
+            ],
+        ),
+    ]
+
+
+def _method_blocks(result: ReportResult) -> list[Block]:
+    run = result.run_info
+    grid = result.redlist.aoo_grid
+    method = run.area_method.replace("_", "-")
+    return [
         Heading("Method"),
         Paragraph(
-            f"All layers were projected to one equal-area analysis CRS (`{crs_text}`) before "
-            f"any overlay; areas were measured by the **{method}** method. The park's features "
-            "were dissolved before intersection, so overlaps count once. AOO: "
-            f"{fmt(grid['cell_km2'], 0)} km² cells with a corner at the analysis CRS origin "
-            f"({grid['cells']:,} cells); the minimum over {len(grid['shifts_m'])} grid shifts "
-            f"(0–1.5 km in x and y) gave {grid['cells_min']:,} cells. EOO is the convex hull of "
-            "the current range, raised to the AOO where smaller (IUCN rule). Annual loss is the "
-            "compound yearly rate from the first epoch."
+            f"All layers were projected to one equal-area analysis CRS "
+            f"(`{run.analysis_crs_proj4}`) before any overlay; areas were measured by the "
+            f"**{method}** method. The park's features were dissolved before intersection, so "
+            f"overlaps count once. AOO: {fmt(grid.cell_km2, 0)} km² cells with a corner at the "
+            f"analysis CRS origin ({grid.cells:,} cells); the minimum over "
+            f"{len(grid.shifts_m)} grid shifts (0–1.5 km in x and y) gave {grid.cells_min:,} "
+            "cells. EOO is the convex hull of the current range, raised to the AOO where smaller "
+            "(IUCN rule). Annual loss is the compound yearly rate from the first epoch."
         ),
         Table(
             ["role", "file", "layer", "features", "CRS", "sha256"],
             [
                 [
                     role,
-                    Path(i["path"]).name,
-                    i["layer"] or "—",
+                    Path(i["path"]).name if i.get("path") else (i.get("source") or "—"),
+                    i.get("layer") or "—",
                     fmt(i["features"]),
                     i["crs"],
-                    i["sha256"][:12],
+                    i["sha256"][:12] if i.get("sha256") else "—",
                 ]
-                for role, i in m["inputs"].items()
+                for role, i in run.inputs.items()
             ],
         ),
-        Paragraph(f"Generated by leopardrange {m['leopardrange_version']}.", note=True),
+        Paragraph(f"Generated by leopardrange {run.leopardrange_version}.", note=True),
     ]
-    return blocks
 
 
-def _epoch_table(epochs: list[dict[str, Any]]) -> Table:
+def _epoch_table(epochs: Sequence[EpochMetrics]) -> Table:
     rows = [
         [
-            e["epoch"],
-            str(e["year"]),
-            fmt(e["area_km2"], 0),
-            fmt(e["area_published_km2"], 0),
-            fmt(e["diff_vs_published_pct"]),
-            fmt(e["loss_vs_first_pct"]),
-            fmt(e["annual_loss_pct"], 2),
-            fmt(e["park_share_pct"]),
+            e.epoch,
+            str(e.year),
+            fmt(e.area_km2, 0),
+            fmt(e.area_published_km2, 0),
+            fmt(e.diff_vs_published_pct),
+            fmt(e.loss_vs_first_pct),
+            fmt(e.annual_loss_pct, 2),
+            fmt(e.park_share_pct),
         ]
         for e in epochs
     ]
@@ -371,20 +394,19 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
     from leopardrange.report import maps
 
     layers = result.layers
-    m = result.metrics
+    info = result.info
     labels = {
-        "park": result.study.layers["park"].label or "Park",
-        "range": result.study.layers["range"].label or (result.study.species or "Range"),
+        "park": info.labels.get("park") or "Park",
+        "range": info.labels.get("range") or (info.species or "Range"),
     }
     for role in ("competitor", "breeding", "borders"):
-        if role in result.study.layers:
-            labels[role] = result.study.layers[role].label or role.capitalize()
+        if role in layers:
+            labels[role] = info.labels.get(role) or role.capitalize()
     epochs = layers["range_epochs"].copy()
-    epochs["area_km2"] = [e["area_km2"] for e in m["range_epochs"]]
+    epochs["area_km2"] = [e.area_km2 for e in result.epochs]
     borders = layers.get("borders")
-    if borders is not None:
-        name_field = result.study.layers["borders"].options.get("name_field", "name")
-        borders = borders.rename(columns={name_field: "name"}) if name_field != "name" else borders
+    if borders is not None and info.borders_name_field != "name":
+        borders = borders.rename(columns={info.borders_name_field: "name"})
     table = result.tables["range_epochs"]
     figs: list[Figure] = []
 
@@ -396,7 +418,7 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
     add(
         "overview",
         f"Overview: range by epoch, park, competitor and breeding areas "
-        f"({m['current_epoch']} extent).",
+        f"({result.coverage.current_epoch} extent).",
         maps.overview_map(
             epochs=epochs,
             park=layers["park"],
@@ -404,7 +426,7 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
             competitor=layers.get("competitor"),
             breeding=layers.get("breeding"),
             labels=labels,
-            title=m["study"],
+            title=info.name,
         ),
     )
     add(
@@ -420,7 +442,7 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
         maps.area_by_epoch_chart(table, title="Range area by epoch"),
     )
     reference = next(
-        (c["expected"] for c in m["claims"] if c["metric"] == "park_share_of_current_range_pct"),
+        (c.expected for c in result.claims if c.metric == "park_share_of_current_range_pct"),
         None,
     )
     add(
@@ -432,24 +454,42 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
 
 
 # ---------------------------------------------------------------------------- writing
-def metrics_json(metrics: dict[str, Any]) -> str:
-    """metrics.json text: UTF-8, indented, NaN written as null."""
-    return to_json(metrics)
-
-
-def write_report(
+def write(
     result: ReportResult,
     out_dir: str | Path,
     *,
     overwrite: bool = False,
     progress: Progress | None = None,
 ) -> Path:
-    """Write the whole report into ``out_dir`` atomically and return its path.
+    """Write a report into ``out_dir`` atomically and return its path.
+
+    Writes ``report.html`` (self-contained), ``report.md``, ``metrics.json``,
+    ``tables/*.csv`` and ``maps/*.png``.
+
+    Parameters
+    ----------
+    result
+        What :func:`leopardrange.report.run` or :func:`leopardrange.report.compute` returned.
+    out_dir
+        Folder to write (created; replaced whole only with ``overwrite``).
+    overwrite
+        Replace an existing ``out_dir``.
+    progress
+        Called with the name of each step as it starts.
 
     Raises
     ------
     OutputExistsError
         If ``out_dir`` exists and ``overwrite`` is false (checked before any work).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange import report
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = write(report.run(), f"{tmp}/report")
+    ...     sorted(p.name for p in out.iterdir())
+    ['maps', 'metrics.json', 'report.html', 'report.md', 'tables']
     """
     with atomic_output_dir(out_dir, overwrite=overwrite) as tmp:
         figures = build_figures(result, progress)
@@ -459,13 +499,11 @@ def write_report(
         (tmp / "tables").mkdir()
         for name, frame in result.tables.items():
             frame.to_csv(tmp / "tables" / f"{name}.csv", index=False, encoding="utf-8")
-        (tmp / "metrics.json").write_text(metrics_json(result.metrics) + "\n", encoding="utf-8")
+        (tmp / "metrics.json").write_text(to_json(result.metrics) + "\n", encoding="utf-8")
         blocks = build_blocks(result, figures)
         (tmp / "report.md").write_text(to_markdown(blocks), encoding="utf-8")
-        (tmp / "report.html").write_text(
-            to_html(blocks, title=result.metrics["study"]), encoding="utf-8"
-        )
+        (tmp / "report.html").write_text(to_html(blocks, title=result.info.name), encoding="utf-8")
     return Path(out_dir)
 
 
-__all__ += ["build_blocks", "build_figures", "metrics_json", "to_html", "to_markdown"]
+__all__ += ["build_blocks", "build_figures", "to_html", "to_markdown"]

@@ -1,0 +1,577 @@
+"""The metric registry: every metric of a report declared once, with its unit and meaning.
+
+A report's results are frozen dataclasses (below). Each field that is a metric is declared
+with :func:`metric`, which records its unit, its meaning and which outputs show it; everything
+else is generated from those declarations:
+
+- ``metrics.json`` (:func:`to_json_dict`), in the order the parts and fields are declared;
+- the metrics a study's claims may name (:func:`claimable`, :func:`check_metric_name`) and
+  their values (:func:`metric_value`);
+- the report's coverage table and the command-line summary (:func:`shown_in`);
+- the attributes of the exported per-epoch layer (:data:`EPOCH_EXPORT_FIELDS`).
+
+Metric names carry their unit (``_km2``, ``_pct`` 0–100, counts unsuffixed), so a name alone
+says what a number is.
+
+Examples
+--------
+>>> from leopardrange import metrics
+>>> m = metrics.registry()["park_share_of_current_range_pct"]
+>>> m.unit, m.claim
+('%', True)
+>>> "range_epochs.2015.park_share_pct" in metrics.claimable()
+False
+>>> metrics.check_metric_name("range_epochs.2015.park_share_pct", "claim #1")
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from leopardrange.errors import StudyError
+from leopardrange.fragmentation import PatchMetrics
+from leopardrange.redlist import AOOGrid, CriterionB
+
+__all__ = [
+    "EPOCH_EXPORT_FIELDS",
+    "SCHEMA_VERSION",
+    "Breeding",
+    "ClaimResult",
+    "CompetitorOverlap",
+    "Coverage",
+    "EpochMetrics",
+    "Metric",
+    "NationalShare",
+    "RedListMetrics",
+    "RunInfo",
+    "check_metric_name",
+    "claimable",
+    "metric",
+    "metric_value",
+    "registry",
+    "shown_in",
+    "to_json_dict",
+]
+
+#: Version of the metrics.json layout; raised when a key changes meaning or disappears.
+SCHEMA_VERSION = 1
+
+Output = Literal["summary", "coverage_table", "export"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its name, unit, meaning and where it is shown.
+
+    Attributes
+    ----------
+    name
+        Key in metrics.json (and the name a claim uses).
+    unit
+        ``"km²"``, ``"%"`` (0–100), ``"count"``, ``"year"`` or ``""`` (text, structures).
+    meaning
+        One sentence, shown in the README table and ``--help``.
+    claim
+        A study's claim may name it.
+    outputs
+        Where else it is shown: ``"summary"`` (the CLI summary), ``"coverage_table"``
+        (tables/coverage.csv) and ``"export"`` (attributes of exported layers).
+    label
+        Short text for the summary (default: the name); ``{key}`` fields are filled from
+        metrics.json (e.g. ``{current_epoch}``).
+    needs
+        The study role without which the metric is missing (for messages).
+    """
+
+    name: str
+    unit: str
+    meaning: str
+    claim: bool = False
+    outputs: tuple[Output, ...] = ()
+    label: str = ""
+    needs: str | None = None
+
+    def title(self) -> str:
+        """The label, or the name with underscores as spaces."""
+        return self.label or self.name.replace("_", " ")
+
+
+_KEY = "leopardrange_metric"
+
+
+def metric(
+    unit: str,
+    meaning: str,
+    *,
+    claim: bool = True,
+    outputs: Sequence[Output] = (),
+    label: str = "",
+    needs: str | None = None,
+    default: Any = dataclasses.MISSING,
+    json: bool = True,
+) -> Any:
+    """Declare a dataclass field as a metric (the name is the field's name).
+
+    Parameters
+    ----------
+    unit, meaning, claim, outputs, label, needs
+        As in :class:`Metric`.
+    default
+        Default value of the field (none: the field is required).
+    json
+        Written to metrics.json.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Part:
+    ...     area_km2: float = metric("km²", "Area of the thing.")
+    >>> Part(1.5).area_km2
+    1.5
+    """
+    spec = {"unit": unit, "meaning": meaning, "claim": claim, "outputs": tuple(outputs)}
+    spec |= {"label": label, "needs": needs, "json": json}
+    return field(default=default, metadata={_KEY: spec})
+
+
+def _info(unit: str = "", meaning: str = "", *, default: Any = dataclasses.MISSING) -> Any:
+    """A field written to metrics.json that is not a claimable number (text, structures)."""
+    return metric(unit, meaning, claim=False, default=default)
+
+
+# ---------------------------------------------------------------------------- result parts
+@dataclass(frozen=True)
+class RunInfo:
+    """How a report was computed: study, CRS, method, version and inputs."""
+
+    study: str = _info(meaning="Name of the study.")
+    species: str | None = _info(meaning="Species studied.")
+    analysis_crs: str = _info(meaning="The equal-area CRS every layer was projected to (WKT).")
+    analysis_crs_proj4: str = _info(meaning="The analysis CRS as a PROJ string.")
+    area_method: str = _info(meaning="How areas were measured: equal_area or geodesic.")
+    leopardrange_version: str = _info(meaning="Version of leopardrange that wrote the report.")
+    inputs: Mapping[str, Any] = _info(meaning="Per role: path, layer, filter, count, CRS, hash.")
+    crs_alignment: Mapping[str, Any] = _info(meaning="Which layers were reprojected, and how.")
+    schema_version: int = _info(meaning="Version of the metrics.json layout.")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The current range and the park's share of it."""
+
+    current_epoch: str = _info(meaning="The epoch taken as the current range.")
+    current_range_km2: float = metric(
+        "km²",
+        "Area of the dissolved current range.",
+        outputs=("summary", "coverage_table"),
+        label="current range ({current_epoch})",
+    )
+    park_area_km2: float = metric(
+        "km²", "Area of the dissolved park.", outputs=("summary", "coverage_table")
+    )
+    park_in_current_range_km2: float = metric(
+        "km²", "Area of park ∩ current range.", outputs=("coverage_table",)
+    )
+    park_share_of_current_range_pct: float = metric(
+        "%",
+        "Park ∩ current range ÷ current range × 100.",
+        outputs=("summary", "coverage_table"),
+        label="park share of current range",
+    )
+    park_outside_current_range_km2: float = metric(
+        "km²", "Area of the park outside the current range.", outputs=("coverage_table",)
+    )
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """One epoch of the range: area, loss against the first epoch, the park's share."""
+
+    epoch: str = _info(meaning="Epoch label.")
+    year: int = _info("year", "Year of the epoch.")
+    area_km2: float = metric("km²", "Area of the epoch's dissolved range.", outputs=("export",))
+    loss_vs_first_km2: float = metric("km²", "First epoch's area − this epoch's area.")
+    loss_vs_first_pct: float = metric(
+        "%", "Loss against the first epoch, in % of the first epoch's area.", outputs=("export",)
+    )
+    area_pct_of_first: float = metric("%", "This epoch's area ÷ the first epoch's × 100.")
+    annual_loss_pct: float | None = metric(
+        "%",
+        "Compound yearly rate of loss from the first epoch, 100·(1 − (A/A₀)^(1/Δyears)).",
+        outputs=("export",),
+    )
+    park_in_range_km2: float = _info("km²", "Area of park ∩ this epoch's range.")
+    park_share_pct: float = metric(
+        "%", "Park ∩ this epoch's range ÷ this epoch's range × 100.", outputs=("export",)
+    )
+    area_published_km2: float | None = _info("km²", "Published area of the epoch, if given.")
+    diff_vs_published_pct: float | None = _info("%", "Measured ÷ published area × 100 − 100.")
+    by_country_km2: Mapping[str, float] = _info("km²", "Area of the range in each country.")
+
+
+@dataclass(frozen=True)
+class NationalShare:
+    """The park's share of the current range within the country (or countries) it lies in."""
+
+    park_countries: Sequence[str] | None = _info(
+        meaning="Countries holding at least 1 % of the park.", default=None
+    )
+    national_current_range_km2: float | None = metric(
+        "km²",
+        "Area of the current range in the park's countries.",
+        outputs=("coverage_table",),
+        needs="borders",
+        default=None,
+    )
+    park_share_of_national_range_pct: float | None = metric(
+        "%",
+        "Park ∩ current range ÷ the current range in the park's countries × 100.",
+        outputs=("summary", "coverage_table"),
+        label="park share of the range in {park_countries}",
+        needs="borders",
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class Breeding:
+    """Known breeding areas inside the park."""
+
+    breeding_basis: str | None = _info(
+        meaning="'count of points' or 'area of polygons'.", default=None
+    )
+    breeding_features: int | None = metric(
+        "count",
+        "Number of breeding features.",
+        outputs=("coverage_table",),
+        needs="breeding",
+        default=None,
+    )
+    breeding_features_in_park: int | None = metric(
+        "count",
+        "Breeding features inside the park (polygons: at least 99 % of their area).",
+        outputs=("coverage_table",),
+        needs="breeding",
+        default=None,
+    )
+    breeding_in_park_pct: float | None = metric(
+        "%",
+        "Share of breeding habitat inside the park: by area for polygons, by count for points.",
+        outputs=("summary", "coverage_table"),
+        label="breeding areas in park",
+        needs="breeding",
+        default=None,
+    )
+    breeding_area_km2: float | None = metric(
+        "km²", "Area of the dissolved breeding polygons.", needs="breeding", default=None
+    )
+
+
+@dataclass(frozen=True)
+class CompetitorOverlap:
+    """Overlap of the current range with a competitor's range."""
+
+    competitor_overlap_km2: float | None = metric(
+        "km²",
+        "Area of current range ∩ competitor's range.",
+        outputs=("summary", "coverage_table"),
+        label="overlap with competitor",
+        needs="competitor",
+        default=None,
+    )
+    competitor_overlap_pct_of_range: float | None = metric(
+        "%",
+        "The overlap ÷ the current range × 100.",
+        outputs=("coverage_table",),
+        needs="competitor",
+        default=None,
+    )
+    competitor_overlap_pct_of_competitor: float | None = metric(
+        "%",
+        "The overlap ÷ the competitor's range × 100.",
+        outputs=("coverage_table",),
+        needs="competitor",
+        default=None,
+    )
+    competitor_area_km2: float | None = metric(
+        "km²", "Area of the competitor's dissolved range.", needs="competitor", default=None
+    )
+
+
+@dataclass(frozen=True)
+class RedListMetrics:
+    """IUCN range metrics of the current range."""
+
+    eoo_km2: float = metric(
+        "km²",
+        "Extent of occurrence: convex hull of the current range, raised to the AOO if smaller.",
+        outputs=("summary",),
+        label="EOO",
+    )
+    aoo_km2: float = metric(
+        "km²",
+        "Area of occupancy: 2×2 km cells the range's interior touches, on the fixed grid.",
+        outputs=("summary",),
+        label="AOO",
+    )
+    aoo_min_km2: float = metric("km²", "The AOO minimised over the grid shifts.")
+    aoo_grid: AOOGrid = _info(  # noqa: RUF009 - a dataclasses.field, not a default value
+        meaning="Cell size, origin, shifts and cell counts of the AOO grid."
+    )
+    iucn_b: CriterionB = _info(  # noqa: RUF009 - a dataclasses.field, not a default value
+        meaning="Criterion B thresholds met by the EOO (B1) and AOO (B2)."
+    )
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A published claim checked against the computed metric."""
+
+    id: str
+    metric: str
+    statement: str | None
+    source: str | None
+    comparison: str
+    expected: float
+    tolerance: float
+    measured: float
+    difference: float
+    passed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The claim as written to metrics.json (``passed`` is written as ``pass``)."""
+        out = dataclasses.asdict(self)
+        out["pass"] = out.pop("passed")
+        return out
+
+
+# ---------------------------------------------------------------------------- the registry
+#: Parts of a report in metrics.json order: (attribute of the result, JSON key or None when
+#: the part's fields are top-level keys, part type).
+_PARTS: tuple[tuple[str, str | None, type], ...] = (
+    ("run_info", None, RunInfo),
+    ("coverage", None, Coverage),
+    ("epochs", "range_epochs", EpochMetrics),
+    ("national", None, NationalShare),
+    ("breeding", None, Breeding),
+    ("competitor", None, CompetitorOverlap),
+    ("redlist", None, RedListMetrics),
+    ("fragmentation", "fragmentation", PatchMetrics),
+    ("claims", "claims", ClaimResult),
+)
+_FRAGMENTATION_FIELDS = (
+    "n_patches",
+    "largest_patch_pct",
+    "mean_patch_km2",
+    "effective_mesh_size_km2",
+)
+_PATCH_MEANINGS = {
+    "n_patches": ("count", "Number of patches of the current range (FRAGSTATS NP)."),
+    "largest_patch_pct": ("%", "Largest patch ÷ the current range × 100 (LPI)."),
+    "mean_patch_km2": ("km²", "Mean patch area (AREA_MN)."),
+    "effective_mesh_size_km2": ("km²", "Σ patch area² ÷ range area (Jaeger's MESH)."),
+}
+_EPOCH_PREFIX = "range_epochs."
+_FRAGMENTATION_PREFIX = "fragmentation."
+_EPOCH_METRIC = re.compile(r"^range_epochs\.(?P<epoch>.+)\.(?P<field>[a-z0-9_]+)$")
+
+
+def _declared(cls: type) -> Iterator[tuple[dataclasses.Field[Any], Metric, bool]]:
+    for f in dataclasses.fields(cls):
+        spec = f.metadata.get(_KEY)
+        if spec is None:
+            continue
+        yield (
+            f,
+            Metric(
+                name=f.name,
+                unit=spec["unit"],
+                meaning=spec["meaning"],
+                claim=spec["claim"],
+                outputs=spec["outputs"],
+                label=spec["label"],
+                needs=spec["needs"],
+            ),
+            spec["json"],
+        )
+
+
+def registry() -> dict[str, Metric]:
+    """Every metric of a report by name, in metrics.json order.
+
+    Per-epoch metrics are named ``range_epochs.<field>`` and fragmentation metrics
+    ``fragmentation.<field>``.
+
+    Examples
+    --------
+    >>> reg = registry()
+    >>> reg["eoo_km2"].unit
+    'km²'
+    >>> reg["fragmentation.n_patches"].claim
+    True
+    """
+    out: dict[str, Metric] = {}
+    for _attr, key, cls in _PARTS:
+        if cls is PatchMetrics:
+            for name in _FRAGMENTATION_FIELDS:
+                unit, meaning = _PATCH_MEANINGS[name]
+                full = _FRAGMENTATION_PREFIX + name
+                out[full] = Metric(full, unit, meaning, claim=True)
+            continue
+        for _f, m, _json in _declared(cls):
+            name = f"{key}.{m.name}" if key else m.name
+            out[name] = dataclasses.replace(m, name=name)
+    return out
+
+
+def claimable() -> tuple[str, ...]:
+    """Top-level metrics a claim may name (per-epoch and fragmentation ones aside).
+
+    Examples
+    --------
+    >>> "park_share_of_current_range_pct" in claimable()
+    True
+    """
+    return tuple(
+        name
+        for name, m in registry().items()
+        if m.claim and not name.startswith((_EPOCH_PREFIX, _FRAGMENTATION_PREFIX))
+    )
+
+
+def _epoch_fields() -> tuple[str, ...]:
+    return tuple(m.name for _f, m, _j in _declared(EpochMetrics) if m.claim)
+
+
+def check_metric_name(name: str, where: str) -> None:
+    """Raise :class:`~leopardrange.errors.StudyError` unless a claim may name ``name``.
+
+    Parameters
+    ----------
+    name
+        A top-level metric, ``range_epochs.<epoch>.<field>`` or ``fragmentation.<field>``.
+    where
+        Where the name was found, for the message.
+
+    Examples
+    --------
+    >>> check_metric_name("eoo_km2", "claim #1")
+    >>> check_metric_name("eoo", "claim #1")
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.StudyError: unknown metric 'eoo' in claim #1; ...
+    """
+    if name in claimable():
+        return
+    if name.startswith(_FRAGMENTATION_PREFIX) and name.split(".", 1)[1] in _FRAGMENTATION_FIELDS:
+        return
+    match = _EPOCH_METRIC.match(name)
+    if match and match["field"] in _epoch_fields():
+        return
+    raise StudyError(
+        f"unknown metric {name!r} in {where}; use one of: {', '.join(claimable())}, "
+        f"fragmentation.<{'|'.join(_FRAGMENTATION_FIELDS)}>, "
+        f"range_epochs.<epoch>.<{'|'.join(_epoch_fields())}>"
+    )
+
+
+def metric_value(result: Any, name: str) -> Any:
+    """The value of the metric ``name`` in a report result (``None`` when it is missing).
+
+    Parameters
+    ----------
+    result
+        An object with the parts of :data:`_PARTS` as attributes (a report result).
+    name
+        As for :func:`check_metric_name`.
+
+    Raises
+    ------
+    StudyError
+        If a per-epoch name names an epoch the range does not have.
+    """
+    match = _EPOCH_METRIC.match(name)
+    if match:
+        for epoch in result.epochs:
+            if epoch.epoch == match["epoch"]:
+                return getattr(epoch, match["field"])
+        known = ", ".join(e.epoch for e in result.epochs)
+        raise StudyError(f"{name!r} names epoch {match['epoch']!r}; epochs are: {known}")
+    if name.startswith(_FRAGMENTATION_PREFIX):
+        return getattr(result.fragmentation, name.split(".", 1)[1])
+    for attr, key, cls in _PARTS:
+        if key is None and name in {f.name for f in dataclasses.fields(cls)}:
+            return getattr(getattr(result, attr), name)
+    return None
+
+
+def shown_in(output: Output) -> tuple[Metric, ...]:
+    """The top-level metrics an output shows, in registry order.
+
+    Examples
+    --------
+    >>> [m.name for m in shown_in("summary")][:2]
+    ['current_range_km2', 'park_area_km2']
+    """
+    return tuple(m for m in registry().values() if output in m.outputs)
+
+
+#: Per-epoch fields written as attributes of the exported range-by-epoch layer.
+EPOCH_EXPORT_FIELDS: tuple[str, ...] = tuple(
+    m.name for _f, m, _j in _declared(EpochMetrics) if "export" in m.outputs
+)
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, mappings and tuples as JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        to_dict = getattr(value, "to_dict", None)
+        if callable(to_dict):
+            return to_dict()
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _part_dict(part: Any) -> dict[str, Any]:
+    return {
+        f.name: _plain(getattr(part, f.name))
+        for f in dataclasses.fields(part)
+        if f.metadata.get(_KEY, {}).get("json", True)
+    }
+
+
+def to_json_dict(result: Any) -> dict[str, Any]:
+    """The content of metrics.json for a report result, generated from the registry.
+
+    Parameters
+    ----------
+    result
+        An object with the parts of :data:`_PARTS` as attributes (a report result).
+
+    Returns
+    -------
+    dict
+        Top-level keys in declaration order; NaN as ``None``.
+    """
+    out: dict[str, Any] = {}
+    for attr, key, cls in _PARTS:
+        part = getattr(result, attr)
+        if cls is PatchMetrics:
+            out[key or attr] = {name: _plain(getattr(part, name)) for name in _FRAGMENTATION_FIELDS}
+        elif key is None:
+            out.update(_part_dict(part))
+        else:
+            out[key] = [_plain(p) if cls is ClaimResult else _part_dict(p) for p in part]
+    return out
