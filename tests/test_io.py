@@ -178,7 +178,7 @@ def test_json_writes_nan_as_null_and_refuses_inf(tmp_path: Path) -> None:
 
     import numpy as np
 
-    from leopardrange.io import to_json, write_json
+    from leopardrange.documents import to_json, write_json
 
     data = {"a": math.nan, "b": np.float64(2.5), "c": (1, np.int64(2)), "name": "Земля"}
     assert json.loads(to_json(data)) == {"a": None, "b": 2.5, "c": [1, 2], "name": "Земля"}

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from leopardrange.documents import read_toml
 from leopardrange.errors import StudyError
-from leopardrange.io import read_toml
 
 __all__ = [
     "CLAIM_METRICS",

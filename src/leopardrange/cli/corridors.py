@@ -104,7 +104,7 @@ def resistance(
     cell. RECIPE defaults to the embedded Amur leopard recipe.
     """
     from leopardrange.corridors.resistance import build_resistance
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     if recipe is None:
@@ -201,7 +201,7 @@ def cost_distance(
     """Cost-weighted distance from the nearest source to every cell of RESISTANCE."""
     from leopardrange.corridors import cost_distance_raster
     from leopardrange.corridors.resistance import warp_raster
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     if resolution_m is not None and warp_to is None:
@@ -316,7 +316,7 @@ def corridor(
     cost, cut at --corridor-pct (Linkage Mapper's least-cost corridor).
     """
     from leopardrange.corridors.corridor import least_cost_corridor
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     a = _read_areas(source, source_where, assume_crs, "source")
@@ -389,7 +389,8 @@ def linkages(
 
     from leopardrange.corridors.linkages import linkage_network
     from leopardrange.errors import SchemaError
-    from leopardrange.io import check_output, read_layer
+    from leopardrange.io import read_layer
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     frames: list[Any] = []

@@ -405,7 +405,8 @@ class CorridorResult:
         """
         import geopandas as gpd
 
-        from leopardrange.io import atomic_output_dir, write_json
+        from leopardrange.documents import write_json
+        from leopardrange.output import atomic_output_dir
 
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             write_float_raster(tmp / "cwd_source.tif", self.cwd_source, self.grid, units="cost")

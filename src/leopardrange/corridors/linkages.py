@@ -103,7 +103,8 @@ class LinkageResult:
         """
         import networkx as nx
 
-        from leopardrange.io import atomic_output_dir, write_json
+        from leopardrange.documents import write_json
+        from leopardrange.output import atomic_output_dir
 
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             gpkg = tmp / "linkages.gpkg"

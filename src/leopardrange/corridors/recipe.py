@@ -81,8 +81,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from leopardrange.documents import read_toml
 from leopardrange.errors import ResistanceError
-from leopardrange.io import read_toml
 
 __all__ = [
     "COMBINE_METHODS",

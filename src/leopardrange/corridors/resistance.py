@@ -460,7 +460,7 @@ class ResistanceSurface:
         """
         import rasterio
 
-        from leopardrange.io import atomic_output_file
+        from leopardrange.output import atomic_output_file
 
         target = Path(path)
         data = np.where(np.isnan(self.values), RESISTANCE_NODATA, self.values).astype(np.float32)
@@ -651,7 +651,7 @@ def warp_raster(
     import rasterio
     from rasterio.warp import calculate_default_transform, reproject, transform_bounds
 
-    from leopardrange.io import atomic_output_file
+    from leopardrange.output import atomic_output_file
 
     p = Path(path)
     with open_raster(p, label=f"raster {str(p)!r}") as src:

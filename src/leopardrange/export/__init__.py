@@ -93,8 +93,9 @@ def run(
         If the format is unknown, or a Shapefile cannot hold a field (the message names it).
         Nothing in ``out_dir`` changes when an export fails.
     """
+    from leopardrange.documents import write_json
     from leopardrange.export.layers import collect
-    from leopardrange.io import atomic_output_dir, check_output, write_json
+    from leopardrange.output import atomic_output_dir, check_output
 
     if out_dir is None:
         raise TypeError("run() needs out_dir, the folder to write")

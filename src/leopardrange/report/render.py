@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leopardrange.io import atomic_output_dir, to_json
+from leopardrange.documents import to_json
+from leopardrange.output import atomic_output_dir
 
 if TYPE_CHECKING:
     from leopardrange.report.run import ReportResult
