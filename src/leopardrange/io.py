@@ -25,7 +25,7 @@ from leopardrange._validate import (
     check_not_empty,
     check_valid,
 )
-from leopardrange.crs import require_crs
+from leopardrange.crs import crs_label, require_crs
 from leopardrange.errors import CRSError, DataSourceError, LayerNotFoundError
 
 __all__ = [
@@ -268,20 +268,6 @@ def read_layer(
     return frame
 
 
-def _crs_label(crs: CRS | None) -> str:
-    if crs is None:
-        return "none"
-    epsg = crs.to_epsg(min_confidence=90)
-    if epsg:
-        return f"EPSG:{epsg}"
-    if crs.name and crs.name.lower() != "unknown":
-        return str(crs.name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        params = crs.to_proj4().split()
-    return " ".join(p for p in params if p.split("=")[0] in ("+proj", "+lat_0", "+lon_0"))
-
-
 def describe(
     spec: str | Path,
     *,
@@ -324,7 +310,7 @@ def describe(
             {
                 "layer": name if name is not None else parsed.path.stem,
                 "geometry_type": "/".join(kinds) or "none",
-                "crs": _crs_label(frame.crs),
+                "crs": crs_label(frame.crs),
                 "features": len(frame),
                 "bounds": [float(v) for v in frame.total_bounds] if len(frame) else None,
                 "area_km2": float(area_km2(frame, method=area_method).sum()) if polygonal else None,

@@ -104,6 +104,7 @@ def resistance(
     cell. RECIPE defaults to the embedded Amur leopard recipe.
     """
     from leopardrange.corridors.resistance import build_resistance
+    from leopardrange.crs import crs_label
     from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
@@ -120,7 +121,9 @@ def resistance(
     rows, cols = s["shape"]
     click.echo(f"Resistance surface written to {out}")
     click.echo(f"  recipe      {s['recipe']} (combine: {s['combine']})")
-    click.echo(f"  grid        {cols} x {rows} cells of {s['cell_size_m']:g} m, {s['crs']}")
+    click.echo(
+        f"  grid        {cols} x {rows} cells of {s['cell_size_m']:g} m, {crs_label(surface.crs)}"
+    )
     click.echo(
         f"  resistance  {s['resistance_min']:.2f} – {s['resistance_max']:.2f} "
         f"(median {s['resistance_median']:.2f}) cost units per metre"

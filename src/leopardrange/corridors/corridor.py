@@ -56,7 +56,7 @@ from .costdistance import (
     path_length_m,
     path_to_xy,
 )
-from .resistance import _crs_text, float_profile, warp_to_grid
+from .resistance import float_profile, warp_to_grid
 
 __all__ = [
     "IGBP_FOREST_CLASSES",
@@ -638,6 +638,8 @@ def least_cost_corridor(
     )
     import shapely
 
+    from leopardrange.crs import crs_string
+
     path = shapely.LineString(path_to_xy(cells, grid.transform))
     with np.errstate(invalid="ignore"):
         value = 100.0 * (cwd_a + cwd_b - lcd) / lcd
@@ -655,7 +657,7 @@ def least_cost_corridor(
         "source": _label(source, "source"),
         "target": _label(target, "target"),
         "resistance": grid.name,
-        "crs": _crs_text(grid.crs),
+        "crs": crs_string(grid.crs, fallback="proj4"),
         "cell_size_m": list(grid.cell_size_m),
         "neighbors": neighbors,
         "corridor_pct": float(corridor_pct),

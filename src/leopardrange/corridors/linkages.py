@@ -34,7 +34,6 @@ from .corridor import (
     read_resistance,
 )
 from .costdistance import cost_distance, least_cost_path, path_length_m, path_to_xy
-from .resistance import _crs_text
 
 __all__ = ["LinkageResult", "linkage_network"]
 
@@ -206,6 +205,8 @@ def linkage_network(
     import networkx as nx
     import shapely
 
+    from leopardrange.crs import crs_string
+
     if len(cores) < 2:
         raise SourceError(f"a linkage network needs at least two cores, got {len(cores)}")
     grid = resistance if isinstance(resistance, ResistanceGrid) else read_resistance(resistance)
@@ -275,7 +276,8 @@ def linkage_network(
     )
     areas = [float(m.sum()) * cell_km2 for m in masks]
     core_frame = gpd.GeoDataFrame({"name": names, "area_km2": areas}, geometry=geoms, crs=crs)
-    graph = nx.Graph(crs=_crs_text(grid.crs), resistance=grid.name, neighbors=neighbors)
+    crs_text = crs_string(grid.crs, fallback="proj4")
+    graph = nx.Graph(crs=crs_text, resistance=grid.name, neighbors=neighbors)
     for name, area, geom in zip(names, areas, geoms, strict=True):
         p = geom.representative_point()
         graph.add_node(name, area_km2=area, x=float(p.x), y=float(p.y))
@@ -287,7 +289,7 @@ def linkage_network(
         )
     summary = {
         "resistance": grid.name,
-        "crs": _crs_text(grid.crs),
+        "crs": crs_text,
         "neighbors": neighbors,
         "cores": names,
         "links_kept": len(kept),

@@ -121,14 +121,6 @@ def run(
     return [target / r for r in relative]
 
 
-def _crs_text(frame: gpd.GeoDataFrame) -> str:
-    from pyproj import CRS
-
-    crs = CRS(frame.crs)
-    epsg = crs.to_epsg(min_confidence=100)
-    return f"EPSG:{epsg}" if epsg else str(crs.to_wkt())
-
-
 def _style_record(style: LayerStyle) -> dict[str, Any]:
     return {
         "renderer": style.renderer,
@@ -158,13 +150,15 @@ def _manifest(plan: ExportPlan) -> dict[str, Any]:
 
 
 def _layer_record(layer: ExportLayer, files: list[str]) -> dict[str, Any]:
+    from leopardrange.crs import crs_string
+
     return {
         "name": layer.name,
         "title": layer.title,
         "group": layer.group,
         "origin": layer.origin,
         "source": layer.source,
-        "crs": _crs_text(layer.frame),
+        "crs": crs_string(layer.frame.crs, fallback="wkt"),
         "features": len(layer.frame),
         "geometry_kind": layer.kind,
         "files": files,

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from pyproj import CRS
 
+from leopardrange.crs import crs_label
 from leopardrange.export.styles import RGBA, Label, LayerStyle, Symbol
 
 __all__ = [
@@ -357,7 +358,7 @@ def _spatialrefsys(parent: ET.Element, crs: CRS) -> None:
     _sub(srs, "srsid", "0")
     _sub(srs, "srid", str(epsg or 0))
     _sub(srs, "authid", f"EPSG:{epsg}" if epsg else "")
-    _sub(srs, "description", crs.name or "")
+    _sub(srs, "description", crs.name if epsg else crs_label(crs))  # custom: never "unknown"
     method = crs.coordinate_operation.method_name if crs.coordinate_operation else ""
     acronym = proj4.split("+proj=")[1].split()[0] if "+proj=" in proj4 else ""
     _sub(srs, "projectionacronym", acronym or method)

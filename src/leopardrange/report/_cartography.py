@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from leopardrange.crs import crs_label, format_lat, format_lon
 from leopardrange.errors import CRSError
 
 #: Font families tried in order; matplotlib falls back along the list glyph by glyph, so
@@ -163,7 +164,7 @@ def common_projected_crs(layers: Mapping[str, gpd.GeoDataFrame | None]) -> CRS:
         crs = CRS.from_user_input(frame.crs)
         if not crs.is_projected:
             raise CRSError(
-                f"layer {name!r} is in the geographic CRS {crs.name!r}; maps are drawn in the "
+                f"layer {name!r} is in the geographic CRS {crs_label(crs)}; maps are drawn in the "
                 "projected equal-area analysis CRS: pass frame.to_crs(analysis_crs)"
             )
         found.append((name, crs))
@@ -173,15 +174,10 @@ def common_projected_crs(layers: Mapping[str, gpd.GeoDataFrame | None]) -> CRS:
     for name, crs in found[1:]:
         if crs != first:
             raise CRSError(
-                f"layer {name!r} is in {_crs_label(crs)!r} but {first_name!r} is in "
-                f"{_crs_label(first)!r}; project all layers into the one analysis CRS"
+                f"layer {name!r} is in {crs_label(crs)} but {first_name!r} is in "
+                f"{crs_label(first)}; project all layers into the one analysis CRS"
             )
     return first
-
-
-def _crs_label(crs: CRS) -> str:
-    epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else str(crs.srs)[:80]
 
 
 def metres_per_unit(crs: CRS) -> float:
@@ -516,26 +512,6 @@ def add_north_arrow(
 
 
 # ---------------------------------------------------------------------------- graticule
-def format_lon(lon: float) -> str:
-    """Format a longitude as e.g. "131°E", "130°30′E", "0°" or "180°"."""
-    lon = (lon + 180.0) % 360.0 - 180.0 if abs(lon) > 180.0 else lon
-    return _format_deg(lon, "E", "W", bare=(0.0, 180.0))
-
-
-def format_lat(lat: float) -> str:
-    """Format a latitude as e.g. "43°N", "42°30′N" or "0°"."""
-    return _format_deg(lat, "N", "S", bare=(0.0,))
-
-
-def _format_deg(value: float, positive: str, negative: str, *, bare: Sequence[float]) -> str:
-    minutes_total = round(abs(value) * 60.0)
-    degrees, minutes = divmod(minutes_total, 60)
-    text = f"{degrees}°" + (f"{minutes:02d}′" if minutes else "")
-    if minutes_total / 60.0 in bare:
-        return text
-    return text + (positive if value > 0 else negative)
-
-
 def graticule_step_deg(span_deg: float) -> float:
     """Return the spacing (1, 2, 5 or 10°; 0.5 or 0.25° for tiny views) for a view span."""
     step = GRATICULE_STEPS_DEG[-1]
