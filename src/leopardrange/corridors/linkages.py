@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from leopardrange import palette
 from leopardrange.errors import CRSError, SchemaError, SourceError
 
 from .corridor import (
@@ -122,12 +123,12 @@ class LinkageResult:
         fig, ax = base_map(self.grid)
         xmin, ymin, xmax, ymax = (v / 1000 for v in self.grid.bounds)
         for _, core in self.cores.iterrows():
-            _outline(ax, core.geometry, colour="tab:blue", label="")
+            _outline(ax, core.geometry, colour=palette.CORE.hex, label="")
             p = core.geometry.representative_point()
             ax.annotate(core["name"], (p.x / 1000, p.y / 1000), fontsize=7, ha="center")
         for frame, colour, style, label in (
-            (self.links, "tab:red", "-", "link (least-cost path)"),
-            (self.dropped, "tab:orange", ":", "dropped: crosses another core"),
+            (self.links, palette.LEAST_COST_PATH.hex, "-", "link (least-cost path)"),
+            (self.dropped, palette.DROPPED_LINK.hex, ":", "dropped: crosses another core"),
         ):
             for i, line in enumerate(frame.geometry):
                 xy = np.asarray(line.coords) / 1000

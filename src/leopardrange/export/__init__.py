@@ -198,14 +198,15 @@ def _subset(field: str, value: str) -> str:
 def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> Path:
     import pyogrio
 
+    from leopardrange import palette
     from leopardrange.export.layers import EPOCHS, GROUPS
     from leopardrange.export.qgis import ProjectLayer, layer_id, project_xml, write_qgz
-    from leopardrange.export.styles import LayerStyle, epoch_colours, epoch_symbol
+    from leopardrange.export.styles import LayerStyle, epoch_symbol
 
     gpkg = folder / GPKG_NAME
     layers: list[ProjectLayer] = []
     records: list[dict[str, Any]] = []
-    colours = dict(zip(plan.epochs, epoch_colours(len(plan.epochs)), strict=True))
+    colours = dict(zip(plan.epochs, palette.epoch_colours(len(plan.epochs)), strict=True))
     for layer in plan.layers:
         wkb_type = str(pyogrio.read_info(gpkg, layer=layer.name)["geometry_type"])
         source = f"./{GPKG_NAME}|layername={layer.name}"

@@ -28,8 +28,10 @@ from pathlib import Path
 
 from pyproj import CRS
 
+from leopardrange import palette
 from leopardrange.crs import crs_label
-from leopardrange.export.styles import RGBA, Label, LayerStyle, Symbol
+from leopardrange.export.styles import Label, LayerStyle, Symbol
+from leopardrange.palette import RGBA
 
 __all__ = [
     "QGIS_FORMAT_VERSION",
@@ -221,7 +223,7 @@ def _labeling(label: Label) -> ET.Element:
         textOpacity="1",
         multilineHeight="1",
         blendMode="0",
-        previewBkgrdColor="255,255,255,255",
+        previewBkgrdColor=_rgba(palette.WHITE.rgba()),
     )
     _sub(
         text,
@@ -229,7 +231,7 @@ def _labeling(label: Label) -> ET.Element:
         bufferDraw="1",
         bufferSize="0.8",
         bufferSizeUnits="MM",
-        bufferColor="255,255,255,255",
+        bufferColor=_rgba(palette.WHITE.rgba()),
         bufferOpacity="0.8",
         bufferNoFill="1",
         bufferJoinStyle="128",
