@@ -361,7 +361,11 @@ BAD_STUDIES = [
         StudyError,
         "unknown key 'colour'.*valid keys:",
     ),
-    (BASE.split("[layers.range]")[0], StudyError, r"no \[layers.range\].*required"),
+    (
+        BASE.split("[layers.range]")[0],
+        StudyError,
+        r"\[layers\] of study file .* needs \[layers.range\]",
+    ),
     (
         BASE.replace('path = "land.gpkg"\nlayer = "park"', 'path = "nope.gpkg"\nlayer = "park"'),
         DataSourceError,
