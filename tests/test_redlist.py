@@ -4,6 +4,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from leopardrange.errors import CRSError
 from leopardrange.fragmentation import patch_metrics
 from leopardrange.redlist import aoo_cells, aoo_km2, criterion_b, eoo_km2
 from tests.conftest import LAEA, square
@@ -57,9 +58,17 @@ def test_eoo_is_the_hull_area() -> None:
     assert eoo_km2(two_squares) == pytest.approx(300.0)
 
 
-def test_eoo_needs_a_projected_crs() -> None:
-    with pytest.raises(ValueError, match="projected equal-area CRS"):
-        eoo_km2(gpd.GeoSeries([shapely.box(131, 43, 132, 44)], crs=4326))
+def test_eoo_and_aoo_need_a_projected_crs() -> None:
+    lonlat = gpd.GeoSeries([shapely.box(131, 43, 132, 44)], crs=4326)
+    message = (
+        r"EOO and AOO need a projected equal-area CRS, but the range is in EPSG:4326 \(WGS 84\); "
+        r"project it first, e.g. data.to_crs\(leopardrange.crs.equal_area_crs\(data\)\)"
+    )
+    for measure in (eoo_km2, aoo_km2, aoo_cells):
+        with pytest.raises(CRSError, match=message):
+            measure(lonlat)
+    with pytest.raises(CRSError, match="the range has no CRS"):
+        aoo_km2(gpd.GeoSeries([square(0, 0, 2_000)]))
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,11 @@ import geopandas as gpd
 import shapely
 
 from leopardrange._validate import polygonal_part
-from leopardrange.crs import require_crs
-from leopardrange.measure import area_km2
+from leopardrange.crs import crs_label, require_crs
+from leopardrange.errors import CRSError
+from leopardrange.measure import area_km2, total_area_km2
 
-__all__ = ["dissolve", "geometry_area_km2", "intersection", "overlap", "share_pct", "split_by_zone"]
+__all__ = ["dissolve", "intersection", "overlap", "share_pct", "split_by_zone"]
 
 
 #: Overlaps smaller than this (1,000 m²) are slivers of mismatched boundaries, not real overlap.
@@ -37,16 +38,13 @@ def intersection(a: gpd.GeoSeries, b: gpd.GeoSeries) -> gpd.GeoSeries:
 
 
 def _same_crs(a: gpd.GeoSeries, b: gpd.GeoSeries) -> None:
-    if require_crs(a) != require_crs(b):
-        raise ValueError(
-            "layers are in different CRSs; project both to the analysis CRS first "
-            f"({a.crs.name} vs {b.crs.name})"
+    crs_a, crs_b = require_crs(a, name="the first layer"), require_crs(b, name="the second layer")
+    if crs_a != crs_b:
+        raise CRSError(
+            f"the layers are in different CRSs ({crs_label(crs_a)} and {crs_label(crs_b)}); "
+            "project both into one analysis CRS first, e.g. b.to_crs(a.crs) or both "
+            ".to_crs(leopardrange.crs.equal_area_crs(a))"
         )
-
-
-def geometry_area_km2(data: gpd.GeoSeries, *, method: str = "equal_area") -> float:
-    """Total area of the dissolved geometries in km²."""
-    return float(area_km2(dissolve(data), method=method).iloc[0])
 
 
 def share_pct(part_km2: float, whole_km2: float) -> float:
@@ -65,9 +63,10 @@ def overlap(a: gpd.GeoSeries, b: gpd.GeoSeries, *, method: str = "equal_area") -
         ``a_km2``, ``b_km2``, ``overlap_km2``, ``overlap_pct_of_a`` and ``overlap_pct_of_b``
         (0–100). The overlap never exceeds either area.
     """
-    a_km2 = geometry_area_km2(a, method=method)
-    b_km2 = geometry_area_km2(b, method=method)
-    both_km2 = min(geometry_area_km2(intersection(a, b), method=method), a_km2, b_km2)
+    _same_crs(a, b)
+    a_km2 = total_area_km2(a, method=method)
+    b_km2 = total_area_km2(b, method=method)
+    both_km2 = min(total_area_km2(intersection(a, b), method=method), a_km2, b_km2)
     return {
         "a_km2": a_km2,
         "b_km2": b_km2,

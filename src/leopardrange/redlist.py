@@ -23,7 +23,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from leopardrange.crs import require_crs
+from leopardrange.crs import crs_label, require_crs
+from leopardrange.errors import CRSError
 from leopardrange.measure import area_km2
 from leopardrange.overlap import dissolve
 from leopardrange.units import M2_PER_KM2
@@ -54,10 +55,17 @@ CRITERION_B_NOTE = (
 )
 
 
-def _projected_union(data: gpd.GeoSeries) -> shapely.Geometry:
-    crs = require_crs(data)
+def _check_projected(data: gpd.GeoSeries) -> None:
+    crs = require_crs(data, name="the range")
     if not crs.is_projected:
-        raise ValueError("EOO and AOO need a projected equal-area CRS; project the data first")
+        raise CRSError(
+            f"EOO and AOO need a projected equal-area CRS, but the range is in {crs_label(crs)}; "
+            "project it first, e.g. data.to_crs(leopardrange.crs.equal_area_crs(data))"
+        )
+
+
+def _projected_union(data: gpd.GeoSeries) -> shapely.Geometry:
+    _check_projected(data)
     return dissolve(data).iloc[0]
 
 
@@ -154,7 +162,8 @@ def eoo_km2(data: gpd.GeoSeries, *, aoo: float | None = None, method: str = "equ
     method
         Area method for the hull.
     """
-    geom = _projected_union(data) if _polygonal(data) else shapely.union_all(data.values)
+    _check_projected(data)
+    geom = dissolve(data).iloc[0] if _polygonal(data) else shapely.union_all(data.values)
     hull = shapely.convex_hull(geom)
     hull_km2 = 0.0
     if hull.geom_type == "Polygon" and not hull.is_empty:
