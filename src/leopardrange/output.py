@@ -40,14 +40,12 @@ def check_output(target: str | Path, *, overwrite: bool) -> Path:
 
     Examples
     --------
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> check_output(folder / "report", overwrite=False).name
+    >>> check_output("no/such/folder/report", overwrite=False).name
     'report'
-    >>> check_output(folder, overwrite=False)
+    >>> check_output(".", overwrite=False)
     Traceback (most recent call last):
     ...
-    leopardrange.errors.OutputExistsError: '...' already exists; pass --overwrite ...
+    leopardrange.errors.OutputExistsError: '.' already exists; pass --overwrite ...
     """
     target = Path(target)
     if target.exists() and not overwrite:
@@ -116,7 +114,7 @@ def atomic_output_file(target: str | Path, *, overwrite: bool = False) -> Iterat
     Raises
     ------
     OutputExistsError
-        If ``target`` exists and ``overwrite`` is false.
+        If ``target`` exists and ``overwrite`` is false; nothing is written then.
 
     Examples
     --------
