@@ -212,9 +212,9 @@ def fallback_style(name: str, kind: GeometryKind, *, label_field: str | None = N
 
 #: Park boundary: a bold outline only, so the range underneath stays visible.
 PARK = _outline(palette.PARK, width_mm=0.8)
-#: The competitor's range: hatched in dark grey, as on the maps.
+#: The competitor's range: thin dark-grey hatching at 75 % opacity, as on the maps.
 COMPETITOR = Symbol(
-    "fill", palette.COMPETITOR.rgba(191), outline=palette.COMPETITOR.rgba(), width_mm=0.4,
+    "fill", palette.COMPETITOR.rgba(191), outline=palette.COMPETITOR.rgba(), width_mm=0.25,
     fill="hatch",
 )  # fmt: skip
 OVERLAP = Symbol(
