@@ -8,6 +8,12 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from hypothesis import settings
+
+# Timing is not what these properties test, and a shared 2-core machine makes per-example
+# deadlines flaky: no deadline (speed is measured in benchmarks/).
+settings.register_profile("leopardrange", deadline=None)
+settings.load_profile("leopardrange")
 
 #: LAEA centred on the Amur leopard landscape; a 10×10 km box in it is exactly 100 km².
 LAEA = "+proj=laea +lat_0=43 +lon_0=131 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"

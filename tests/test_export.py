@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import CRS
 
-from leopardrange import export
+from leopardrange import export, palette
 from leopardrange.cli.export import export as export_command
 from leopardrange.cli.main import main_group
 from leopardrange.errors import ExportError, OutputExistsError
@@ -35,7 +35,6 @@ from leopardrange.export.shapefile import (
     read_shapefile,
     write_shapefile,
 )
-from leopardrange.export.styles import epoch_colours
 from leopardrange.io import read_layer
 from leopardrange.metrics import EPOCH_EXPORT_FIELDS
 from leopardrange.report import run as run_report
@@ -593,7 +592,7 @@ def test_layer_styles_table(exported: dict[str, Path]) -> None:
     assert values == ["c. 1900", "1970s", "2021"]
     fills = [p.get("v") for p in epochs.iter("prop") if p.get("k") == "color"]
     assert len(set(fills)) == 3
-    assert fills == [",".join(map(str, c[:3])) + ",140" for c in epoch_colours(3)]
+    assert fills == [",".join(map(str, c.rgba(140))) for c in palette.epoch_colours(3)]
     # the park as an outline
     park_props = {p.get("k"): p.get("v") for p in qml["park"].iter("prop")}
     assert park_props["style"] == "no"

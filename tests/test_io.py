@@ -165,24 +165,8 @@ def test_describe_lists_every_layer_with_area(gis_dir: Path) -> None:
     assert set(rows) == {"park", "park_wgs84", "empty", "towns"}
     assert rows["park"]["area_km2"] == pytest.approx(300.0)
     assert rows["park_wgs84"]["area_km2"] == pytest.approx(300.0, rel=1e-4)
-    assert rows["park_wgs84"]["crs"] == "EPSG:4326"
+    assert rows["park_wgs84"]["crs"] == "EPSG:4326 (WGS 84)"
     assert rows["towns"]["area_km2"] is None
     assert rows["empty"]["features"] == 0
     geodesic = describe(f"{gis_dir / 'study.gpkg'}:park", area_method="geodesic")
     assert geodesic[0]["area_km2"] == pytest.approx(300.0, rel=1e-3)
-
-
-def test_json_writes_nan_as_null_and_refuses_inf(tmp_path: Path) -> None:
-    import json
-    import math
-
-    import numpy as np
-
-    from leopardrange.io import to_json, write_json
-
-    data = {"a": math.nan, "b": np.float64(2.5), "c": (1, np.int64(2)), "name": "Земля"}
-    assert json.loads(to_json(data)) == {"a": None, "b": 2.5, "c": [1, 2], "name": "Земля"}
-    write_json(tmp_path / "m.json", data)
-    assert "Земля" in (tmp_path / "m.json").read_text(encoding="utf-8")
-    with pytest.raises(ValueError, match="refusing to write inf"):
-        to_json({"cost": math.inf})

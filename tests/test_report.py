@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leopardrange.cli.main import main_group
+from leopardrange.documents import to_json
 from leopardrange.errors import (
     DataSourceError,
     GeometryTypeError,
@@ -23,7 +24,6 @@ from leopardrange.errors import (
     SchemaError,
     StudyError,
 )
-from leopardrange.io import to_json
 from leopardrange.metrics import SCHEMA_VERSION
 from leopardrange.report import run, write
 from leopardrange.study import parse_study, read_study
@@ -364,7 +364,11 @@ BAD_STUDIES = [
         StudyError,
         "unknown key 'colour'.*valid keys:",
     ),
-    (BASE.split("[layers.range]")[0], StudyError, r"no \[layers.range\].*required"),
+    (
+        BASE.split("[layers.range]")[0],
+        StudyError,
+        r"\[layers\] of study file .* needs \[layers.range\]",
+    ),
     (
         BASE.replace('path = "land.gpkg"\nlayer = "park"', 'path = "nope.gpkg"\nlayer = "park"'),
         DataSourceError,

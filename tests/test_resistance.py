@@ -253,20 +253,35 @@ def test_parse_recipe(tmp_path: Path) -> None:
     ("edit", "message"),
     [
         (lambda d: d.update(extra=1), r"unknown key 'extra'"),
-        (lambda d: d["resistance"].update(combine="mean"), r"combine = 'mean'.*sum, max, product"),
-        (lambda d: d.pop("grid"), r"has no \[grid\]"),
+        (
+            lambda d: d["resistance"].update(combine="mean"),
+            r"combine of \[resistance\] of the recipe must be one of sum, max, product, not 'mean'",
+        ),
+        (lambda d: d.pop("grid"), r"the recipe needs a \[grid\] table"),
         (lambda d: d["grid"].update(bounds=[1, 2]), r"bounds .* must be \[west, south"),
         (lambda d: d["grid"].pop("resolution_m"), r"needs resolution_m"),
         (lambda d: d["grid"].update(resolution_m=-5), r"positive number"),
-        (lambda d: d.update(factors=[]), r"has no factors"),
-        (lambda d: d["factors"][0].update(type="magic"), r"type 'magic' is not one of"),
+        (
+            lambda d: d.update(factors=[]),
+            r"factors of the recipe must be a non-empty array of tables .*, not an empty array",
+        ),
+        (
+            lambda d: d["factors"][0].update(type="magic"),
+            r"type of factor 'lc' of the recipe must be one of classes, .*, not 'magic'",
+        ),
         (lambda d: d["factors"][0].update(colour="red"), r"unknown key 'colour'"),
         (lambda d: d["factors"][0].update(costs={"1": -1}), r"finite number >= 0"),
         (lambda d: d["factors"][0].update(costs={"1": "high"}), r"number or \"impassable\""),
-        (lambda d: d["factors"][0].update(costs={"forest": 1}), r"class codes .* integers"),
+        (
+            lambda d: d["factors"][0].update(costs={"forest": 1}),
+            r"class code of factor 'lc' of the recipe must be an integer, not 'forest'",
+        ),
         (lambda d: d["factors"][1].update(breaks=[3, 1], costs=[1, 1, 1]), r"strictly ascending"),
         (lambda d: d["factors"][1].update(costs=[1]), r"needs 2 costs"),
-        (lambda d: d["factors"][1].update(name="lc"), r"two factors .* named 'lc'"),
+        (
+            lambda d: d["factors"][1].update(name="lc"),
+            r"two factors of the recipe share the name 'lc'",
+        ),
         (lambda d: d["factors"][1].pop("path"), r"needs a path"),
     ],
 )
@@ -411,7 +426,8 @@ path = "classes.tif"
 
 
 def test_cli_resistance_bad_recipe(tmp_path: Path) -> None:
-    (tmp_path / "r.toml").write_text("[grid]\ncrs = 'auto'\n", encoding="utf-8")
+    text = "[grid]\ncrs = 'auto'\n[[factors]]\nname = 'land'\ntype = 'mask'\npath = 'land.gpkg'\n"
+    (tmp_path / "r.toml").write_text(text, encoding="utf-8")
     code, _, err = run("resistance", str(tmp_path / "r.toml"), "--out", str(tmp_path / "r.tif"))
     assert code == 1
     assert err.startswith("Error: [grid] of recipe") or "bounds in [grid]" in err

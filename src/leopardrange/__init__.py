@@ -18,6 +18,10 @@ Every public module is an attribute of the package, loaded on first use (so
 ``corridors``       resistance, cost distance, least-cost corridors, linkage networks
 ``export``          GeoPackage, Shapefile and QGIS project export
 ``io``              reading and checking vector layers
+``output``          atomic outputs, never replaced without ``overwrite``
+``documents``       TOML in, JSON out
+``schema``          checks of study and recipe files
+``palette``         every colour of the maps and the QGIS styles
 ``measure``         areas in km²
 ``crs``             CRS policy
 ``datasets``        the embedded Amur leopard landscape
@@ -43,16 +47,20 @@ if TYPE_CHECKING:
         corridors,
         crs,
         datasets,
+        documents,
         errors,
         export,
         fragmentation,
         io,
         measure,
         metrics,
+        output,
         overlap,
+        palette,
         rangeloss,
         redlist,
         report,
+        schema,
         study,
         units,
     )
@@ -63,16 +71,20 @@ __all__ = [
     "corridors",
     "crs",
     "datasets",
+    "documents",
     "errors",
     "export",
     "fragmentation",
     "io",
     "measure",
     "metrics",
+    "output",
     "overlap",
+    "palette",
     "rangeloss",
     "redlist",
     "report",
+    "schema",
     "study",
     "units",
 ]

@@ -10,18 +10,25 @@ Three rules (see STYLE.md, "CRS and units policy"):
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import warnings
+from typing import TYPE_CHECKING, Any, Literal
 
-import geopandas as gpd
-import pandas as pd
 from pyproj import CRS
 
 from leopardrange.errors import CRSError
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 __all__ = [
     "GLOBAL_EQUAL_AREA_CRS",
     "analysis_crs",
+    "crs_label",
+    "crs_string",
     "equal_area_crs",
+    "format_lat",
+    "format_lon",
     "is_equal_area",
     "local_metric_crs",
     "require_crs",
@@ -172,9 +179,12 @@ def analysis_crs(
     same = bool(crss) and all(c == crss[0] for c in crss)
     if same and is_equal_area(crss[0]) and _metre_units(crss[0]):
         return crss[0]
-    geoms = [d.geometry if isinstance(d, gpd.GeoDataFrame) else d for d in data]
+    import geopandas
+    import pandas as pd
+
+    geoms = [d.geometry if isinstance(d, geopandas.GeoDataFrame) else d for d in data]
     lonlat = pd.concat([g.to_crs(4326) for g in geoms], ignore_index=True)
-    return equal_area_crs(gpd.GeoSeries(lonlat, crs=4326))
+    return equal_area_crs(geopandas.GeoSeries(lonlat, crs=4326))
 
 
 def local_metric_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
@@ -182,3 +192,223 @@ def local_metric_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     require_crs(data)
     utm = data.estimate_utm_crs()
     return CRS.from_user_input(utm)
+
+
+# ----------------------------------------------------------------------------- naming CRSs
+#: Short names of common projection methods (PROJ/EPSG method names, lower case).
+_METHOD_NAMES = {
+    "lambert azimuthal equal area": "LAEA",
+    "lambert azimuthal equal area (spherical)": "LAEA",
+    "albers equal area": "Albers",
+    "lambert conic conformal (1sp)": "LCC",
+    "lambert conic conformal (2sp)": "LCC",
+    "lambert cylindrical equal area": "Cylindrical equal-area",
+    "lambert cylindrical equal area (spherical)": "Cylindrical equal-area",
+    "popular visualisation pseudo mercator": "Web Mercator",
+    "mercator (variant a)": "Mercator",
+    "mercator (variant b)": "Mercator",
+    "equidistant cylindrical": "Equirectangular",
+    "azimuthal equidistant": "AEQD",
+    "modified azimuthal equidistant": "AEQD",
+    "polar stereographic (variant a)": "Polar stereographic",
+    "polar stereographic (variant b)": "Polar stereographic",
+    "oblique stereographic": "Stereographic",
+}
+_AZIMUTHAL = ("azimuthal", "stereographic", "orthographic", "gnomonic")
+_NO_NAME = ("", "unknown", "undefined", "unnamed", "custom")
+_UTM_ZONE = re.compile(r"^UTM zone \d{1,2}[NS]$")
+
+
+def format_lon(lon: float) -> str:
+    """Format a longitude in degrees and minutes, e.g. "131°E", "130°30′E", "0°" or "180°".
+
+    Examples
+    --------
+    >>> format_lon(131.5), format_lon(-0.25), format_lon(540.0)
+    ('131°30′E', '0°15′W', '180°')
+    """
+    lon = (lon + 180.0) % 360.0 - 180.0 if abs(lon) > 180.0 else lon
+    return _format_deg(lon, "E", "W", bare=(0.0, 180.0))
+
+
+def format_lat(lat: float) -> str:
+    """Format a latitude in degrees and minutes, e.g. "43°N", "42°30′N" or "0°".
+
+    Examples
+    --------
+    >>> format_lat(43.25), format_lat(-33.5), format_lat(0.0)
+    ('43°15′N', '33°30′S', '0°')
+    """
+    return _format_deg(lat, "N", "S", bare=(0.0,))
+
+
+def _format_deg(value: float, positive: str, negative: str, *, bare: tuple[float, ...]) -> str:
+    minutes_total = round(abs(value) * 60.0)
+    degrees, minutes = divmod(minutes_total, 60)
+    text = f"{degrees}°" + (f"{minutes:02d}′" if minutes else "")
+    if minutes_total / 60.0 in bare:
+        return text
+    return text + (positive if value > 0 else negative)
+
+
+def _as_crs(crs: Any) -> CRS:
+    """A :class:`pyproj.CRS` from anything it accepts (rasterio CRSs too); else CRSError."""
+    if isinstance(crs, CRS):
+        return crs
+    try:
+        return CRS.from_user_input(crs.to_wkt() if hasattr(crs, "to_wkt") else crs)
+    except Exception as exc:
+        raise CRSError(
+            f"{crs!r} is not a CRS; give an EPSG code such as 'EPSG:4326', a PROJ string or WKT"
+        ) from exc
+
+
+def _named(name: str | None) -> str | None:
+    """The name, unless it says nothing ("unknown", "unnamed", …)."""
+    text = (name or "").strip()
+    return None if text.lower() in _NO_NAME or text.lower().startswith("unknown") else text
+
+
+def _datum_note(crs: CRS) -> str | None:
+    """The datum (or ellipsoid) when it is not WGS 84, which a label leaves unsaid."""
+    datum = crs.datum.name if crs.datum is not None else ""
+    if datum.startswith("World Geodetic System 1984"):
+        return None
+    found = re.match(r"^Unknown based on (.+?)(?: ellipsoid)?(?: using .*)?$", datum)
+    if found:
+        ellipsoid = found.group(1)
+        return None if ellipsoid in ("WGS 84", "WGS84") else f"{ellipsoid} ellipsoid"
+    return _named(datum)
+
+
+def _projection(crs: CRS) -> str:
+    """Method and centre of a projected CRS: "LAEA 43°N 131°E", "UTM zone 52N", …."""
+    op = crs.coordinate_operation
+    if op is None:
+        return "projected"
+    method = op.method_name
+    if _UTM_ZONE.match(op.name or ""):
+        parts = [op.name]
+    else:
+        parts = [_METHOD_NAMES.get(method.lower(), method)]
+        params = {p.name.lower(): float(p.value) for p in op.params}
+        lat = next(
+            (
+                v
+                for k, v in params.items()
+                if re.match(r"latitude of (natural|false|projection) (origin|centre)", k)
+            ),
+            None,
+        )
+        lon = next((v for k, v in params.items() if k.startswith("longitude of")), None)
+        if lat is not None and (lat != 0.0 or any(w in method.lower() for w in _AZIMUTHAL)):
+            parts.append(format_lat(lat))
+        if lon is not None:
+            parts.append(format_lon(lon))
+        parallels = [format_lat(v) for k, v in params.items() if "standard parallel" in k]
+        if parallels:
+            noun = "parallel" if len(parallels) == 1 else "parallels"
+            parts[-1] += f", {noun} {' and '.join(parallels)}"
+    text = " ".join(parts)
+    unit = crs.axis_info[0].unit_name if crs.axis_info else "metre"
+    notes = [n for n in (_datum_note(crs), None if unit in ("metre", "meter") else unit) if n]
+    return ", ".join([text, *notes])
+
+
+def _describe(crs: CRS) -> str:
+    """What a CRS without an authority code is, from its definition."""
+    if crs.is_bound and crs.source_crs is not None:
+        return _describe(crs.source_crs)
+    if crs.is_compound:
+        return " + ".join(crs_label(sub) for sub in crs.sub_crs_list)
+    if crs.is_projected:
+        return _projection(crs)
+    if crs.is_geographic:
+        return ", ".join(["longitude/latitude", _datum_note(crs) or "WGS 84"])
+    return crs.type_name
+
+
+def crs_label(crs: Any) -> str:
+    """A short name of a CRS for people: messages, tables, legends, QGIS descriptions.
+
+    ``EPSG:code (name)`` for a CRS that an EPSG code describes; otherwise what the CRS is, from
+    its definition: the projection method (LAEA, Albers, LCC, UTM zone, …), its centre and
+    standard parallels, and the datum and unit when they are not WGS 84 and metres — prefixed
+    by the CRS's own name when it has one. Never "unknown". For a CRS to write into files
+    (exact, machine-readable) use :func:`crs_string`.
+
+    Parameters
+    ----------
+    crs
+        Anything :class:`pyproj.CRS` accepts (a rasterio CRS too), or ``None``.
+
+    Returns
+    -------
+    str
+        ``"no CRS"`` for ``None``.
+
+    Raises
+    ------
+    CRSError
+        If ``crs`` is not a CRS.
+
+    Examples
+    --------
+    >>> crs_label("EPSG:4326")
+    'EPSG:4326 (WGS 84)'
+    >>> crs_label("+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m")
+    'LAEA 43°N 131°E'
+    >>> crs_label("+proj=aea +lat_0=45 +lon_0=130 +lat_1=40 +lat_2=50 +ellps=GRS80")
+    'Albers 45°N 130°E, parallels 40°N and 50°N, GRS 1980 ellipsoid'
+    >>> crs_label("+proj=utm +zone=52 +datum=WGS84")
+    'UTM zone 52N'
+    >>> crs_label("EPSG:32652")
+    'EPSG:32652 (WGS 84 / UTM zone 52N)'
+    """
+    if crs is None:
+        return "no CRS"
+    crs = _as_crs(crs)
+    epsg = crs.to_epsg(min_confidence=90)
+    if epsg is not None:
+        return f"EPSG:{epsg} ({_named(crs.name) or CRS.from_epsg(epsg).name})"
+    authority = crs.to_authority(min_confidence=90)
+    description = _describe(crs)
+    if authority is not None:
+        known = _named(crs.name) or _named(CRS.from_authority(*authority).name)
+        return f"{authority[0]}:{authority[1]} ({known or description})"
+    name = _named(crs.name)
+    return f"{name} ({description})" if name and name != description else description
+
+
+def crs_string(crs: Any, *, fallback: Literal["wkt", "proj4"] = "wkt") -> str:
+    """The CRS as text to write into files: ``EPSG:code`` when exact, else its full definition.
+
+    Parameters
+    ----------
+    crs
+        Anything :class:`pyproj.CRS` accepts (a rasterio CRS too).
+    fallback
+        The definition to write when no EPSG code matches exactly: ``"wkt"`` (WKT2, lossless)
+        or ``"proj4"`` (a PROJ string, shorter and readable, but it may drop datum details).
+
+    Returns
+    -------
+    str
+        Text that :class:`pyproj.CRS` reads back into the same CRS.
+
+    Examples
+    --------
+    >>> crs_string("EPSG:6933")
+    'EPSG:6933'
+    >>> crs_string("+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m", fallback="proj4")
+    '+proj=laea +lat_0=43 +lon_0=131 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs'
+    """
+    crs = _as_crs(crs)
+    epsg = crs.to_epsg(min_confidence=100)
+    if epsg is not None:
+        return f"EPSG:{epsg}"
+    if fallback == "wkt":
+        return str(crs.to_wkt())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "you may lose projection information"
+        return str(crs.to_proj4()).replace(" +type=crs", "")

@@ -9,14 +9,8 @@ A layer is named either with the ``layer`` argument or, on the command line, as
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
-import tempfile
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,28 +25,16 @@ from leopardrange._validate import (
     check_not_empty,
     check_valid,
 )
-from leopardrange.crs import require_crs
-from leopardrange.errors import (
-    CRSError,
-    DataSourceError,
-    ExportError,
-    LayerNotFoundError,
-    OutputExistsError,
-)
+from leopardrange.crs import crs_label, require_crs
+from leopardrange.errors import CRSError, DataSourceError, LayerNotFoundError
 
 __all__ = [
     "LayerSpec",
-    "atomic_output_dir",
-    "atomic_output_file",
-    "check_output",
     "describe",
     "list_layers",
     "parse_layer_spec",
     "read_layer",
-    "read_toml",
     "sha256_file",
-    "to_json",
-    "write_json",
 ]
 
 log = logging.getLogger(__name__)
@@ -286,20 +268,6 @@ def read_layer(
     return frame
 
 
-def _crs_label(crs: CRS | None) -> str:
-    if crs is None:
-        return "none"
-    epsg = crs.to_epsg(min_confidence=90)
-    if epsg:
-        return f"EPSG:{epsg}"
-    if crs.name and crs.name.lower() != "unknown":
-        return str(crs.name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        params = crs.to_proj4().split()
-    return " ".join(p for p in params if p.split("=")[0] in ("+proj", "+lat_0", "+lon_0"))
-
-
 def describe(
     spec: str | Path,
     *,
@@ -342,7 +310,7 @@ def describe(
             {
                 "layer": name if name is not None else parsed.path.stem,
                 "geometry_type": "/".join(kinds) or "none",
-                "crs": _crs_label(frame.crs),
+                "crs": crs_label(frame.crs),
                 "features": len(frame),
                 "bounds": [float(v) for v in frame.total_bounds] if len(frame) else None,
                 "area_km2": float(area_km2(frame, method=area_method).sum()) if polygonal else None,
@@ -351,95 +319,6 @@ def describe(
             }
         )
     return rows
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def check_output(target: str | Path, *, overwrite: bool) -> Path:
-    """Refuse an existing output unless ``overwrite``; call before any long work.
-
-    Raises
-    ------
-    OutputExistsError
-        If ``target`` exists and ``overwrite`` is false.
-    """
-    target = Path(target)
-    if target.exists() and not overwrite:
-        raise OutputExistsError(
-            f"{str(target)!r} already exists; pass --overwrite (overwrite=True) to replace it, "
-            "or choose another output"
-        )
-    return target
-
-
-@contextmanager
-def atomic_output_dir(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
-    """Write a folder atomically: yield a temporary folder beside ``target``, then swap it in.
-
-    A failure inside the block removes the temporary folder and leaves an existing
-    ``target`` untouched; on success the old folder (if ``overwrite``) is replaced whole.
-
-    Raises
-    ------
-    OutputExistsError
-        If ``target`` exists and ``overwrite`` is false.
-    ExportError
-        If ``target`` exists and is not a folder.
-    """
-    target = check_output(target, overwrite=overwrite)
-    if target.exists() and not target.is_dir():
-        raise ExportError(f"{str(target)!r} is a file, not a folder; choose another output")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    os.chmod(tmp, 0o777 & ~_umask())
-    try:
-        yield tmp
-        if target.exists():
-            backup = Path(
-                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent)
-            )
-            os.replace(target, backup / "old")
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                os.replace(backup / "old", target)
-                raise
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-@contextmanager
-def atomic_output_file(target: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
-    """Write a file atomically: yield a temporary path beside ``target``, then rename it.
-
-    The temporary path keeps ``target``'s suffix, so format drivers picked by extension work.
-
-    Raises
-    ------
-    OutputExistsError
-        If ``target`` exists and ``overwrite`` is false.
-    """
-    target = check_output(target, overwrite=overwrite)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # let the writer create it (GDAL refuses some existing files)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def sha256_file(path: str | Path) -> str:
@@ -451,65 +330,3 @@ def sha256_file(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[str, Any]:
-    """Read a TOML file (a study, a recipe) with one-line errors.
-
-    Parameters
-    ----------
-    path
-        The file.
-    kind
-        What the file is, for messages: ``"study file"``, ``"resistance recipe"``.
-    error
-        Exception class raised when the text is not valid TOML or not UTF-8.
-
-    Raises
-    ------
-    DataSourceError
-        If the file does not exist or is a directory.
-    error
-        If it is not valid TOML (the message has the line and column) or not UTF-8.
-    """
-    import tomllib
-
-    path = Path(path)
-    if not path.is_file():
-        what = "is a directory" if path.is_dir() else "does not exist"
-        raise DataSourceError(f"{kind} {str(path)!r} {what}; give a .toml {kind}")
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise error(f"{kind} {str(path)!r} is not valid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise error(f"{kind} {str(path)!r} is not UTF-8 text ({exc.reason})") from exc
-
-
-def _json_ready(value: Any) -> Any:
-    """NaN → None, numpy scalars → Python numbers, tuples → lists; inf is an error."""
-    import math
-
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            raise ValueError("refusing to write inf to JSON: a result must be finite or missing")
-        return value
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    return value
-
-
-def to_json(data: Any) -> str:
-    """Indented UTF-8 JSON text; NaN is written as null and inf refused (never a result)."""
-    return json.dumps(_json_ready(data), indent=2, ensure_ascii=False, allow_nan=False)
-
-
-def write_json(path: str | Path, data: Any) -> None:
-    """Write :func:`to_json` text, with a final newline, to ``path``."""
-    Path(path).write_text(to_json(data) + "\n", encoding="utf-8")

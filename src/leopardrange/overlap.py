@@ -25,9 +25,9 @@ import pandas as pd
 import shapely
 
 from leopardrange._validate import polygonal_part
-from leopardrange.crs import analysis_crs
+from leopardrange.crs import analysis_crs, require_crs
 from leopardrange.errors import SchemaError
-from leopardrange.measure import area_km2, total_area_km2
+from leopardrange.measure import area_km2, densify, total_area_km2
 
 __all__ = [
     "SLIVER_KM2",
@@ -71,13 +71,20 @@ def _geoms(data: Frame) -> gpd.GeoSeries:
     return data.geometry if isinstance(data, gpd.GeoDataFrame) else data
 
 
-def _aligned(a: Frame, b: Frame, crs: Any) -> tuple[gpd.GeoSeries, gpd.GeoSeries]:
-    """Both inputs in one equal-area CRS in metres (unchanged when they already are)."""
+def _aligned(
+    a: Frame, b: Frame, crs: Any, names: tuple[str, str] = ("the first layer", "the second layer")
+) -> tuple[gpd.GeoSeries, gpd.GeoSeries]:
+    """Both inputs in one equal-area CRS in metres (unchanged when they already are).
+
+    Edges are densified before reprojection, so they keep their shape.
+    """
+    require_crs(a, name=names[0])
+    require_crs(b, name=names[1])
     target = analysis_crs(a, b, crs=crs)
     ga, gb = _geoms(a), _geoms(b)
     return (
-        ga if ga.crs == target else ga.to_crs(target),
-        gb if gb.crs == target else gb.to_crs(target),
+        ga if ga.crs == target else densify(ga).to_crs(target),
+        gb if gb.crs == target else densify(gb).to_crs(target),
     )
 
 
@@ -168,7 +175,7 @@ def overlap(range_: Frame, zone: Frame, *, method: str = "equal_area", crs: Any 
     >>> o.overlap_km2, o.overlap_pct_of_range, o.overlap_pct_of_zone
     (100.0, 50.0, 25.0)
     """
-    ga, gb = _aligned(range_, zone, crs)
+    ga, gb = _aligned(range_, zone, crs, ("the range", "the zone"))
     range_km2 = total_area_km2(dissolve(ga), method=method)
     zone_km2 = total_area_km2(dissolve(gb), method=method)
     both_km2 = min(total_area_km2(intersection(ga, gb), method=method), range_km2, zone_km2)
@@ -214,7 +221,7 @@ def coverage(
     >>> coverage(ranges, parks).loc["1970"].tolist()
     [400.0, 150.0, 37.5, 250.0]
     """
-    ga, gb = _aligned(ranges, zones, crs)
+    ga, gb = _aligned(ranges, zones, crs, ("the ranges", "the zones"))
     zone = dissolve(gb)
     rows = [overlap(gpd.GeoSeries([g], crs=ga.crs), zone, method=method) for g in ga.values]
     out = pd.DataFrame(
@@ -276,7 +283,7 @@ def area_by_zone(
     if name_field not in zones.columns:
         fields = ", ".join(c for c in zones.columns if c != zones.geometry.name)
         raise SchemaError(f"the zones have no field {name_field!r}; fields: {fields}")
-    ga, _ = _aligned(data, zones, crs)
+    ga, _ = _aligned(data, zones, crs, ("the data", "the zones"))
     by_name = zones.to_crs(ga.crs).dissolve(by=name_field)
     whole = dissolve(ga).iloc[0]
     clipped = gpd.GeoSeries(

@@ -23,7 +23,9 @@ A study is a TOML file (schema in the README, example ``geodata/amur_leopard.tom
     expected = 60.0
     tolerance = 5.0
 
-Unknown roles or keys are errors that name the key and list the valid ones.
+Unknown roles or keys are errors that name the key, suggest the closest valid one and list
+them all; values of the wrong type (text for a number, ``"true"`` for ``true``, ``nan``) are
+errors that say what is expected (see :mod:`leopardrange.schema`).
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from leopardrange.documents import read_toml
 from leopardrange.errors import StudyError
-from leopardrange.io import read_toml
 from leopardrange.metrics import check_metric_name
+from leopardrange.schema import Checker
 
 __all__ = [
     "ROLES",
@@ -68,6 +71,7 @@ _CLAIM_KEYS = {
     "source",
 }
 _COMPARISONS = ("about", "at_least", "at_most")
+_check = Checker(StudyError)
 
 
 @dataclass(frozen=True)
@@ -119,83 +123,56 @@ class Study:
     competitor_species: str | None = None
 
 
-def _unknown(keys: set[str], valid: set[str], where: str) -> None:
-    extra = sorted(keys - valid)
-    if extra:
-        raise StudyError(
-            f"unknown key{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))} in "
-            f"{where}; valid keys: {', '.join(sorted(valid))}"
-        )
-
-
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise StudyError(f"{where} must be a non-empty string, not {value!r}")
-    return value
-
-
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise StudyError(f"{where} must be a number, not {value!r}")
-    return float(value)
-
-
 def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
-    if role not in ROLES:
-        raise StudyError(f"unknown role {role!r} in {where}; valid roles: {', '.join(ROLES)}")
-    if not isinstance(table, dict):
-        raise StudyError(f"[layers.{role}] in {where} must be a table with at least `path`")
-    _unknown(set(table), _COMMON_KEYS | ROLES[role], f"[layers.{role}] of {where}")
-    if "path" not in table:
-        raise StudyError(f"[layers.{role}] in {where} has no `path`; give the file of the layer")
-    path = Path(_text(table["path"], f"layers.{role}.path"))
-    options = {k: table[k] for k in ROLES[role] if k in table}
-    for key, value in options.items():
-        _text(value, f"layers.{role}.{key}")
+    here = f"[layers.{role}] of {where}"
+    table = _check.table(table, f"[layers.{role}]", where)
+    _check.keys(
+        table,
+        here,
+        valid=_COMMON_KEYS | ROLES[role],
+        required={"path": "path (the file of the layer)"},
+    )
+    path = Path(_check.text(table["path"], "path", here))
+    options = {k: _check.text(table[k], k, here) for k in ROLES[role] if k in table}
     return LayerConfig(
         role=role,
         path=path if path.is_absolute() else base_dir / path,
-        layer=table.get("layer"),
-        where=table.get("where"),
-        assume_crs=table.get("assume_crs"),
-        label=table.get("label"),
-        repair=bool(table.get("repair", False)),
+        layer=_check.optional(table, "layer", here, _check.text),
+        where=_check.optional(table, "where", here, _check.text),
+        assume_crs=_check.optional(table, "assume_crs", here, _check.text),
+        label=_check.optional(table, "label", here, _check.text),
+        repair=bool(_check.optional(table, "repair", here, _check.boolean)),
         options=options,
     )
 
 
 def _claim(table: Any, index: int, where: str) -> Claim:
     here = f"claim #{index + 1} of {where}"
-    if not isinstance(table, dict):
-        raise StudyError(f"{here} must be a table ([[claims]])")
-    _unknown(set(table), _CLAIM_KEYS, here)
-    for key in ("id", "metric", "expected"):
-        if key not in table:
-            raise StudyError(f"{here} has no `{key}`")
-    metric = _text(table["metric"], f"{here}: metric")
+    table = _check.table(table, f"claim #{index + 1}", where)
+    _check.keys(table, here, valid=_CLAIM_KEYS, required=("id", "metric", "expected"))
+    metric = _check.text(table["metric"], "metric", here)
     check_metric_name(metric, here)
-    expected = _number(table["expected"], f"{here}: expected")
+    expected = _check.number(table["expected"], "expected", here)
     if "tolerance" in table and "tolerance_pct" in table:
-        raise StudyError(f"{here}: give `tolerance` or `tolerance_pct`, not both")
-    tolerance = _number(table.get("tolerance", 0.0), f"{here}: tolerance")
-    if "tolerance_pct" in table:
-        tolerance = abs(expected) * _number(table["tolerance_pct"], f"{here}: tolerance_pct") / 100
-    if tolerance < 0:
-        raise StudyError(f"{here}: tolerance must be ≥ 0, not {tolerance}")
-    comparison = table.get("comparison", "about")
-    if comparison not in _COMPARISONS:
-        raise StudyError(
-            f"{here}: comparison {comparison!r} is not one of {', '.join(_COMPARISONS)}"
-        )
+        _check.fail(f"{here} gives tolerance and tolerance_pct; give one of them")
+    tolerance = _check.optional(table, "tolerance", here, _check.non_negative) or 0.0
+    tolerance_pct = _check.optional(table, "tolerance_pct", here, _check.non_negative)
+    if tolerance_pct is not None:
+        tolerance = abs(expected) * tolerance_pct / 100
+    comparison = _check.optional(table, "comparison", here, _comparison) or "about"
     return Claim(
-        id=_text(table["id"], f"{here}: id"),
+        id=_check.text(table["id"], "id", here),
         metric=metric,
         expected=expected,
         tolerance=tolerance,
         comparison=comparison,
-        statement=table.get("statement"),
-        source=table.get("source"),
+        statement=_check.optional(table, "statement", here, _check.text),
+        source=_check.optional(table, "source", here, _check.text),
     )
+
+
+def _comparison(value: Any, key: str, where: str) -> str:
+    return _check.choice(value, key, where, choices=_COMPARISONS)
 
 
 def parse_study(data: dict[str, Any], *, base_dir: Path, source: Path | None = None) -> Study:
@@ -217,38 +194,34 @@ def parse_study(data: dict[str, Any], *, base_dir: Path, source: Path | None = N
         unknown metrics, duplicate claim ids.
     """
     where = f"study file {str(source)!r}" if source else "the study"
-    _unknown(set(data), _TOP_KEYS, where)
-    head = data.get("study", {})
-    if not isinstance(head, dict):
-        raise StudyError(f"[study] in {where} must be a table")
-    _unknown(set(head), _STUDY_KEYS, f"[study] of {where}")
-    layers_table = data.get("layers", {})
-    if not isinstance(layers_table, dict):
-        raise StudyError(f"[layers] in {where} must be a table of roles")
+    _check.keys(data, where, valid=_TOP_KEYS)
+    head = _check.table(data.get("study", {}), "[study]", where)
+    _check.keys(head, f"[study] of {where}", valid=_STUDY_KEYS)
+    layers_table = _check.table(data.get("layers", {}), "[layers]", where)
+    _check.keys(
+        layers_table,
+        f"[layers] of {where}",
+        valid=ROLES,
+        required={role: f"[layers.{role}]" for role in REQUIRED_ROLES},
+        noun="role",
+    )
     layers = {role: _layer(role, t, base_dir, where) for role, t in layers_table.items()}
-    missing = [r for r in REQUIRED_ROLES if r not in layers]
-    if missing:
-        raise StudyError(
-            f"{where} has no [layers.{missing[0]}]; the roles "
-            f"{' and '.join(REQUIRED_ROLES)} are required"
-        )
-    claims_list = data.get("claims", [])
-    if not isinstance(claims_list, list):
-        raise StudyError(f"claims in {where} must be an array of tables ([[claims]])")
+    claims_list = _check.array(data.get("claims", []), "claims", where, of="tables ([[claims]])")
     claims = [_claim(t, i, where) for i, t in enumerate(claims_list)]
-    ids = [c.id for c in claims]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise StudyError(f"duplicate claim id {duplicates[0]!r} in {where}")
+    _check.unique([c.id for c in claims], things="claims", key="id", where=where)
+
+    def text(key: str) -> str | None:
+        return _check.optional(head, key, f"[study] of {where}", _check.text)
+
     return Study(
-        name=str(head.get("name", source.stem if source else "study")),
-        species=head.get("species"),
+        name=text("name") or (source.stem if source else "study"),
+        species=text("species"),
         layers=layers,
         claims=claims,
         source=source,
-        analysis_crs=head.get("analysis_crs"),
-        description=head.get("description"),
-        competitor_species=head.get("competitor_species"),
+        analysis_crs=text("analysis_crs"),
+        description=text("description"),
+        competitor_species=text("competitor_species"),
     )
 
 

@@ -104,7 +104,8 @@ def resistance(
     cell. RECIPE defaults to the embedded Amur leopard recipe.
     """
     from leopardrange.corridors.resistance import build_resistance
-    from leopardrange.io import check_output
+    from leopardrange.crs import crs_label
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     if recipe is None:
@@ -120,7 +121,9 @@ def resistance(
     rows, cols = s["shape"]
     click.echo(f"Resistance surface written to {out}")
     click.echo(f"  recipe      {s['recipe']} (combine: {s['combine']})")
-    click.echo(f"  grid        {cols} x {rows} cells of {s['cell_size_m']:g} m, {s['crs']}")
+    click.echo(
+        f"  grid        {cols} x {rows} cells of {s['cell_size_m']:g} m, {crs_label(surface.crs)}"
+    )
     click.echo(
         f"  resistance  {s['resistance_min']:.2f} – {s['resistance_max']:.2f} "
         f"(median {s['resistance_median']:.2f}) cost units per metre"
@@ -201,7 +204,7 @@ def cost_distance(
     """Cost-weighted distance from the nearest source to every cell of RESISTANCE."""
     from leopardrange.corridors import cost_distance_raster
     from leopardrange.corridors.resistance import warp_raster
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     if resolution_m is not None and warp_to is None:
@@ -316,7 +319,7 @@ def corridor(
     cost, cut at --corridor-pct (Linkage Mapper's least-cost corridor).
     """
     from leopardrange.corridors.corridor import least_cost_corridor
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     a = _read_areas(source, source_where, assume_crs, "source")
@@ -389,7 +392,8 @@ def linkages(
 
     from leopardrange.corridors.linkages import linkage_network
     from leopardrange.errors import SchemaError
-    from leopardrange.io import check_output, read_layer
+    from leopardrange.io import read_layer
+    from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
     frames: list[Any] = []

@@ -82,7 +82,7 @@ def export(
     layers are exactly the geometries behind the report's numbers.
     """
     from leopardrange import export as exporter
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
 
     check_output(out_dir, overwrite=overwrite)
     quiet = options.verbosity(ctx) < 0

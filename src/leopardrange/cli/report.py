@@ -53,7 +53,7 @@ def report(
     thresholds, fragmentation — and checks the study's published claims against them.
     STUDY defaults to the embedded Amur leopard study.
     """
-    from leopardrange.io import check_output
+    from leopardrange.output import check_output
     from leopardrange.report import run, write
 
     check_output(out_dir, overwrite=overwrite)

@@ -44,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from leopardrange import palette
 from leopardrange.errors import SourceError, UnreachableError
 
 from .costdistance import (
@@ -56,7 +57,7 @@ from .costdistance import (
     path_length_m,
     path_to_xy,
 )
-from .resistance import _crs_text, float_profile, warp_to_grid
+from .resistance import float_profile, warp_to_grid
 
 __all__ = [
     "IGBP_FOREST_CLASSES",
@@ -405,7 +406,8 @@ class CorridorResult:
         """
         import geopandas as gpd
 
-        from leopardrange.io import atomic_output_dir, write_json
+        from leopardrange.documents import write_json
+        from leopardrange.output import atomic_output_dir
 
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             write_float_raster(tmp / "cwd_source.tif", self.cwd_source, self.grid, units="cost")
@@ -439,17 +441,19 @@ class CorridorResult:
         xmin, ymin, xmax, ymax = (v / 1000 for v in self.grid.bounds)
         value = np.where(self.corridor, self.corridor_value_pct, np.nan)
         im = ax.imshow(
-            value, extent=(xmin, xmax, ymin, ymax), cmap="YlGn_r", interpolation="nearest",
-            alpha=0.85, vmin=0.0, vmax=max(self.metrics["corridor_pct"], 1e-9),
+            value, extent=(xmin, xmax, ymin, ymax), cmap=palette.CORRIDOR_CMAP,
+            interpolation="nearest", alpha=0.85, vmin=0.0,
+            vmax=max(self.metrics["corridor_pct"], 1e-9),
         )  # fmt: skip
         fig.colorbar(im, ax=ax, shrink=0.7, label="extra cost over the least-cost route (%)")
         for geom, colour, label in (
-            (self.source_geometry, "tab:blue", self.metrics["source"]),
-            (self.target_geometry, "tab:purple", self.metrics["target"]),
+            (self.source_geometry, palette.SOURCE.hex, self.metrics["source"]),
+            (self.target_geometry, palette.TARGET.hex, self.metrics["target"]),
         ):
             _outline(ax, geom, colour=colour, label=label)
         xy = np.asarray(self.path.coords) / 1000
-        ax.plot(xy[:, 0], xy[:, 1], color="tab:red", lw=1.6, label="least-cost path")
+        path_colour = palette.LEAST_COST_PATH.hex
+        ax.plot(xy[:, 0], xy[:, 1], color=path_colour, lw=1.6, label="least-cost path")
         x0, y0, x1, y1 = self._view_km()
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -491,9 +495,9 @@ def base_map(grid: ResistanceGrid) -> tuple[Any, Any]:
     xmin, ymin, xmax, ymax = (v / 1000 for v in grid.bounds)
     fig = Figure(figsize=(8, 6.4), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_facecolor("#dbe9f6")  # nodata (sea, outside the data) shows as water
+    ax.set_facecolor(palette.WATER.hex)  # nodata (sea, outside the data) shows as water
     ax.imshow(
-        np.log10(grid.values), extent=(xmin, xmax, ymin, ymax), cmap="Greys",
+        np.log10(grid.values), extent=(xmin, xmax, ymin, ymax), cmap=palette.RESISTANCE_CMAP,
         interpolation="nearest",
     )  # fmt: skip
     ax.set_xlabel("x (km)")
@@ -637,6 +641,8 @@ def least_cost_corridor(
     )
     import shapely
 
+    from leopardrange.crs import crs_string
+
     path = shapely.LineString(path_to_xy(cells, grid.transform))
     with np.errstate(invalid="ignore"):
         value = 100.0 * (cwd_a + cwd_b - lcd) / lcd
@@ -654,7 +660,7 @@ def least_cost_corridor(
         "source": _label(source, "source"),
         "target": _label(target, "target"),
         "resistance": grid.name,
-        "crs": _crs_text(grid.crs),
+        "crs": crs_string(grid.crs, fallback="proj4"),
         "cell_size_m": list(grid.cell_size_m),
         "neighbors": neighbors,
         "corridor_pct": float(corridor_pct),

@@ -322,8 +322,10 @@ def _grid_cell_size_m(src: Any, name: str) -> tuple[float, float]:
             "assign the right CRS, or pass --warp-to an equal-area CRS (e.g. EPSG:6933)"
         )
     if src.crs.is_geographic:
+        from leopardrange.crs import crs_label
+
         raise CRSError(
-            f"resistance raster '{name}' is in a geographic CRS ({src.crs.to_string()}, "
+            f"resistance raster '{name}' is in a geographic CRS ({crs_label(src.crs)}, "
             "degrees); cost distance needs metres: pass --warp-to an equal-area CRS "
             "(e.g. EPSG:6933 or a Lambert azimuthal equal-area centred on the data)"
         )
@@ -336,9 +338,11 @@ def _grid_cell_size_m(src: Any, name: str) -> tuple[float, float]:
     try:
         unit, factor = src.crs.linear_units_factor
     except Exception as exc:  # pragma: no cover - exotic CRS without linear units
+        from leopardrange.crs import crs_label
+
         raise CRSError(
             f"resistance raster '{name}': cannot tell the linear unit of "
-            f"{src.crs.to_string()}; pass --warp-to an equal-area CRS in metres"
+            f"{crs_label(src.crs)}; pass --warp-to an equal-area CRS in metres"
         ) from exc
     del unit
     return abs(t.a) * factor, abs(t.e) * factor
@@ -398,9 +402,11 @@ def _raster_source_index(path: Path, src: Any, name: str) -> np.ndarray:
                 f"of '{name}' ({src.height} x {src.width}); resample it onto that grid"
             )
         if s.crs is not None and src.crs is not None and s.crs != src.crs:
+            from leopardrange.crs import crs_label
+
             raise CRSError(
-                f"source raster '{path.name}' is in {s.crs.to_string()} but '{name}' is in "
-                f"{src.crs.to_string()}; warp it onto the resistance grid"
+                f"source raster '{path.name}' is in {crs_label(s.crs)} but '{name}' is in "
+                f"{crs_label(src.crs)}; warp it onto the resistance grid"
             )
         parts = []
         for r0, r1 in _windows(s.height):

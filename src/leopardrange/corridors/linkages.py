@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from leopardrange import palette
 from leopardrange.errors import CRSError, SchemaError, SourceError
 
 from .corridor import (
@@ -34,7 +35,6 @@ from .corridor import (
     read_resistance,
 )
 from .costdistance import cost_distance, least_cost_path, path_length_m, path_to_xy
-from .resistance import _crs_text
 
 __all__ = ["LinkageResult", "linkage_network"]
 
@@ -103,7 +103,8 @@ class LinkageResult:
         """
         import networkx as nx
 
-        from leopardrange.io import atomic_output_dir, write_json
+        from leopardrange.documents import write_json
+        from leopardrange.output import atomic_output_dir
 
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             gpkg = tmp / "linkages.gpkg"
@@ -122,12 +123,12 @@ class LinkageResult:
         fig, ax = base_map(self.grid)
         xmin, ymin, xmax, ymax = (v / 1000 for v in self.grid.bounds)
         for _, core in self.cores.iterrows():
-            _outline(ax, core.geometry, colour="tab:blue", label="")
+            _outline(ax, core.geometry, colour=palette.CORE.hex, label="")
             p = core.geometry.representative_point()
             ax.annotate(core["name"], (p.x / 1000, p.y / 1000), fontsize=7, ha="center")
         for frame, colour, style, label in (
-            (self.links, "tab:red", "-", "link (least-cost path)"),
-            (self.dropped, "tab:orange", ":", "dropped: crosses another core"),
+            (self.links, palette.LEAST_COST_PATH.hex, "-", "link (least-cost path)"),
+            (self.dropped, palette.DROPPED_LINK.hex, ":", "dropped: crosses another core"),
         ):
             for i, line in enumerate(frame.geometry):
                 xy = np.asarray(line.coords) / 1000
@@ -205,6 +206,8 @@ def linkage_network(
     import networkx as nx
     import shapely
 
+    from leopardrange.crs import crs_string
+
     if len(cores) < 2:
         raise SourceError(f"a linkage network needs at least two cores, got {len(cores)}")
     grid = resistance if isinstance(resistance, ResistanceGrid) else read_resistance(resistance)
@@ -274,7 +277,8 @@ def linkage_network(
     )
     areas = [float(m.sum()) * cell_km2 for m in masks]
     core_frame = gpd.GeoDataFrame({"name": names, "area_km2": areas}, geometry=geoms, crs=crs)
-    graph = nx.Graph(crs=_crs_text(grid.crs), resistance=grid.name, neighbors=neighbors)
+    crs_text = crs_string(grid.crs, fallback="proj4")
+    graph = nx.Graph(crs=crs_text, resistance=grid.name, neighbors=neighbors)
     for name, area, geom in zip(names, areas, geoms, strict=True):
         p = geom.representative_point()
         graph.add_node(name, area_km2=area, x=float(p.x), y=float(p.y))
@@ -286,7 +290,7 @@ def linkage_network(
         )
     summary = {
         "resistance": grid.name,
-        "crs": _crs_text(grid.crs),
+        "crs": crs_text,
         "neighbors": neighbors,
         "cores": names,
         "links_kept": len(kept),

@@ -81,8 +81,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from leopardrange.documents import read_toml
 from leopardrange.errors import ResistanceError
-from leopardrange.io import read_toml
+from leopardrange.schema import Checker
 
 __all__ = [
     "COMBINE_METHODS",
@@ -104,6 +105,7 @@ COMBINE_METHODS: dict[str, float] = {"sum": 0.0, "max": 0.0, "product": 1.0}
 _IMPASSABLE = "impassable"
 _GEOMETRY_MODES = ("as_is", "boundaries", "shared_boundaries")
 _FUNCTIONS = ("exponential", "linear")
+_check = Checker(ResistanceError)
 
 
 # ----------------------------------------------------------------------------- recipe
@@ -303,40 +305,13 @@ def _where(source: Path | None) -> str:
     return f"recipe {str(source)!r}" if source else "the recipe"
 
 
-def _unknown(keys: set[str], allowed: set[str], where: str) -> None:
-    extra = sorted(keys - allowed)
-    if extra:
-        raise ResistanceError(
-            f"unknown key {extra[0]!r} in {where}; valid keys: {', '.join(sorted(allowed))}"
-        )
-
-
-def _cost(value: Any, where: str) -> float:
-    """A cost: a finite non-negative number, or "impassable" (→ inf)."""
+def _cost(value: Any, key: str, where: str) -> float:
+    """A cost: a finite number >= 0, or "impassable" (→ inf)."""
     if isinstance(value, str) and value.strip().lower() == _IMPASSABLE:
         return math.inf
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ResistanceError(f'{where} must be a number or "impassable", got {value!r}')
-    v = float(value)
-    if not (math.isfinite(v) and v >= 0):
-        raise ResistanceError(f"{where} must be a finite number >= 0, got {value!r}")
-    return v
-
-
-def _number(value: Any, where: str, *, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ResistanceError(f"{where} must be a number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or (positive and v <= 0):
-        raise ResistanceError(f"{where} must be a {'positive ' if positive else ''}number, got {v}")
-    return v
-
-
-def _optional_text(table: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = table.get(key)
-    if value is not None and not isinstance(value, str):
-        raise ResistanceError(f"{key} of {where} must be text, got {value!r}")
-    return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _check.wrong(value, key, where, expected='a number or "impassable"')
+    return _check.non_negative(value, key, where)
 
 
 _COMMON = {"name", "type", "path"}
@@ -351,57 +326,61 @@ _FACTOR_KEYS: dict[str, set[str]] = {
 
 
 def _band_costs(table: Mapping[str, Any], here: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    breaks, costs = table.get("breaks"), table.get("costs")
-    if not isinstance(breaks, list) or not isinstance(costs, list):
-        raise ResistanceError(f"{here} needs breaks = [...] and costs = [...] (arrays)")
-    b = tuple(_number(v, f"breaks of {here}") for v in breaks)
+    b = tuple(
+        _check.number(v, "breaks", here) for v in _check.array(table["breaks"], "breaks", here)
+    )
     if any(b2 <= b1 for b1, b2 in itertools.pairwise(b)):
-        raise ResistanceError(f"breaks of {here} must be strictly ascending, got {list(b)}")
+        _check.wrong(list(b), "breaks", here, expected="strictly ascending")
+    costs = _check.array(table["costs"], "costs", here)
     if len(costs) != len(b) + 1:
-        raise ResistanceError(
+        _check.fail(
             f"{here} has {len(b)} breaks, so it needs {len(b) + 1} costs (one per band), "
-            f"got {len(costs)}"
+            f"not {len(costs)}"
         )
-    return b, tuple(_cost(v, f"a cost of {here}") for v in costs)
+    return b, tuple(_cost(v, "costs", here) for v in costs)
+
+
+def _class_costs(table: Mapping[str, Any], here: str) -> dict[int, float]:
+    costs = _check.table(table["costs"], "costs", here)
+    if not costs:
+        _check.wrong(costs, "costs", here, expected="a table of class = cost ([factors.costs])")
+    return {
+        _check.integer(k, "class code", here, from_text=True): _cost(v, f"cost of class {k}", here)
+        for k, v in costs.items()
+    }
+
+
+#: What a factor of each type needs, as named in messages.
+_REQUIRED: dict[str, dict[str, str]] = {
+    "classes": {"costs": "costs ([factors.costs]: class = cost)"},
+    "bands": {"breaks": "breaks = [...]", "costs": "costs = [...]"},
+    "slope": {"breaks": "breaks = [...]", "costs": "costs = [...]"},
+    "distance": {"near": "near", "scale_m": "scale_m"},
+    "barrier": {"cost": 'cost (a number or "impassable")'},
+    "mask": {},
+}
 
 
 def _factor(table: Any, index: int, base_dir: Path, where: str) -> Factor:
     here = f"factor {index + 1} of {where}"
-    if not isinstance(table, dict):
-        raise ResistanceError(f"{here} must be a table ([[factors]])")
-    kind = table.get("type")
-    if kind not in _FACTOR_KEYS:
-        raise ResistanceError(f"{here}: type {kind!r} is not one of {', '.join(_FACTOR_KEYS)}")
-    _unknown(set(table), _FACTOR_KEYS[kind], here)
-    name = table.get("name")
-    if not isinstance(name, str) or not name:
-        raise ResistanceError(f"{here} needs a name")
+    table = _check.table(table, f"factor {index + 1}", where)
+    _check.require(table, here, {"name": "a name", "type": f"a type ({', '.join(_FACTOR_KEYS)})"})
+    name = _check.text(table["name"], "name", here)
     here = f"factor {name!r} of {where}"
-    raw_path = table.get("path")
-    if not isinstance(raw_path, str) or not raw_path:
-        raise ResistanceError(f"{here} needs a path (relative to the recipe file)")
-    path = base_dir / raw_path
-    layer = _optional_text(table, "layer", here)
-    filt = _optional_text(table, "where", here)
+    kind = _check.choice(table["type"], "type", here, choices=_FACTOR_KEYS)
+    required = {"path": "a path (relative to the recipe file)"} | _REQUIRED[kind]
+    _check.keys(table, here, valid=_FACTOR_KEYS[kind], required=required)
+    path = base_dir / _check.text(table["path"], "path", here)
+    layer = _check.optional(table, "layer", here, _check.text)
+    filt = _check.optional(table, "where", here, _check.text)
+    resampling = _check.optional(table, "resampling", here, _check.text)
     if kind == "classes":
-        costs = table.get("costs")
-        if not isinstance(costs, dict) or not costs:
-            raise ResistanceError(f"{here} needs a table of costs by class ([factors.costs])")
-        try:
-            table_costs = {
-                int(k): _cost(v, f"cost of class {k} in {here}") for k, v in costs.items()
-            }
-        except ValueError as exc:
-            if isinstance(exc, ResistanceError):
-                raise
-            raise ResistanceError(f"class codes in {here} must be integers: {exc}") from exc
-        default = table.get("default")
         return ClassFactor(
             name=name,
             path=path,
-            costs=table_costs,
-            default=None if default is None else _cost(default, f"default of {here}"),
-            resampling=str(table.get("resampling", "nearest")),
+            costs=_class_costs(table, here),
+            default=_check.optional(table, "default", here, _cost),
+            resampling=resampling or "nearest",
         )
     if kind in ("bands", "slope"):
         breaks, band_costs = _band_costs(table, here)
@@ -411,43 +390,42 @@ def _factor(table: Any, index: int, base_dir: Path, where: str) -> Factor:
             breaks=breaks,
             costs=band_costs,
             slope=kind == "slope",
-            resampling=str(table.get("resampling", "bilinear")),
+            resampling=resampling or "bilinear",
         )
     if kind == "distance":
-        for key in ("near", "scale_m"):
-            if key not in table:
-                raise ResistanceError(f"{here} needs {key}")
-        function = table.get("function", "exponential")
-        if function not in _FUNCTIONS:
-            raise ResistanceError(f"function of {here} must be one of {', '.join(_FUNCTIONS)}")
-        far = table.get("far")
         return DistanceFactor(
             name=name,
             path=path,
-            near=_cost(table["near"], f"near of {here}"),
-            scale_m=_number(table["scale_m"], f"scale_m of {here}", positive=True),
-            far=None if far is None else _cost(far, f"far of {here}"),
-            function=function,
+            near=_cost(table["near"], "near", here),
+            scale_m=_check.positive(table["scale_m"], "scale_m", here),
+            far=_check.optional(table, "far", here, _cost),
+            function=_check.optional(table, "function", here, _function) or "exponential",
             layer=layer,
             where=filt,
         )
     if kind == "barrier":
-        if "cost" not in table:
-            raise ResistanceError(f'{here} needs cost (a number or "impassable")')
-        geometry = table.get("geometry", "as_is")
-        if geometry not in _GEOMETRY_MODES:
-            raise ResistanceError(f"geometry of {here} must be one of {', '.join(_GEOMETRY_MODES)}")
-        outside = table.get("outside")
         return BarrierFactor(
             name=name,
             path=path,
-            cost=_cost(table["cost"], f"cost of {here}"),
-            geometry=geometry,
-            outside=None if outside is None else _cost(outside, f"outside of {here}"),
+            cost=_cost(table["cost"], "cost", here),
+            geometry=_check.optional(table, "geometry", here, _geometry_mode) or "as_is",
+            outside=_check.optional(table, "outside", here, _cost),
             layer=layer,
             where=filt,
         )
     return MaskFactor(name=name, path=path, layer=layer, where=filt)
+
+
+def _function(value: Any, key: str, where: str) -> str:
+    return _check.choice(value, key, where, choices=_FUNCTIONS)
+
+
+def _geometry_mode(value: Any, key: str, where: str) -> str:
+    return _check.choice(value, key, where, choices=_GEOMETRY_MODES)
+
+
+def _combine(value: Any, key: str, where: str) -> str:
+    return _check.choice(value, key, where, choices=COMBINE_METHODS)
 
 
 def parse_recipe(
@@ -476,47 +454,49 @@ def parse_recipe(
     src = Path(source) if source is not None else None
     where = _where(src)
     base = Path(base_dir)
-    _unknown(set(data), {"resistance", "grid", "factors"}, where)
-    head = data.get("resistance", {})
-    if not isinstance(head, dict):
-        raise ResistanceError(f"[resistance] in {where} must be a table")
-    _unknown(set(head), {"name", "description", "species", "combine"}, f"[resistance] of {where}")
-    combine = head.get("combine", "sum")
-    if combine not in COMBINE_METHODS:
-        raise ResistanceError(
-            f"combine = {combine!r} in {where} is not one of {', '.join(COMBINE_METHODS)}"
-        )
-    grid = data.get("grid")
-    if not isinstance(grid, dict):
-        raise ResistanceError(f"{where} has no [grid] table (crs, bounds, resolution_m)")
-    _unknown(set(grid), {"crs", "bounds", "bounds_crs", "resolution_m"}, f"[grid] of {where}")
-    bounds = grid.get("bounds")
-    if not isinstance(bounds, list) or len(bounds) != 4:
-        raise ResistanceError(
-            f"bounds in [grid] of {where} must be [west, south, east, north], got {bounds!r}"
-        )
-    b = tuple(_number(v, f"bounds in [grid] of {where}") for v in bounds)
-    if "resolution_m" not in grid:
-        raise ResistanceError(f"[grid] of {where} needs resolution_m (cell size in metres)")
-    spec = GridSpec(
-        bounds=(b[0], b[1], b[2], b[3]),
-        resolution_m=_number(grid["resolution_m"], f"resolution_m of {where}", positive=True),
-        crs=str(grid.get("crs", "auto")),
-        bounds_crs=str(grid.get("bounds_crs", "EPSG:4326")),
+    _check.keys(
+        data,
+        where,
+        valid={"resistance", "grid", "factors"},
+        required={
+            "grid": "a [grid] table (crs, bounds, resolution_m)",
+            "factors": "factors ([[factors]] tables)",
+        },
     )
-    raw = data.get("factors")
-    if not isinstance(raw, list) or not raw:
-        raise ResistanceError(f"{where} has no factors ([[factors]] tables)")
+    top = f"[resistance] of {where}"
+    head = _check.table(data.get("resistance", {}), "[resistance]", where)
+    _check.keys(head, top, valid={"name", "description", "species", "combine"})
+    for key in ("description", "species"):
+        _check.optional(head, key, top, _check.text)
+    here = f"[grid] of {where}"
+    grid = _check.table(data["grid"], "[grid]", where)
+    _check.keys(
+        grid,
+        here,
+        valid={"crs", "bounds", "bounds_crs", "resolution_m"},
+        required={
+            "bounds": "bounds = [west, south, east, north]",
+            "resolution_m": "resolution_m (cell size in metres)",
+        },
+    )
+    bounds = _check.array(grid["bounds"], "bounds", here)
+    if len(bounds) != 4:
+        _check.wrong(bounds, "bounds", here, expected="[west, south, east, north]")
+    west, south, east, north = (_check.number(v, "bounds", here) for v in bounds)
+    spec = GridSpec(
+        bounds=(west, south, east, north),
+        resolution_m=_check.positive(grid["resolution_m"], "resolution_m", here),
+        crs=_check.optional(grid, "crs", here, _check.text) or "auto",
+        bounds_crs=_check.optional(grid, "bounds_crs", here, _check.text) or "EPSG:4326",
+    )
+    raw = _check.array(data["factors"], "factors", where, of="tables ([[factors]])", non_empty=True)
     factors = tuple(_factor(t, i, base, where) for i, t in enumerate(raw))
-    names = [f.name for f in factors]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ResistanceError(f"two factors of {where} are named {dup[0]!r}; names must differ")
+    _check.unique([f.name for f in factors], things="factors", key="name", where=where)
     return ResistanceRecipe(
         grid=spec,
         factors=factors,
-        combine=combine,
-        name=str(head.get("name", src.stem if src else "resistance")),
+        combine=_check.optional(head, "combine", top, _combine) or "sum",
+        name=_check.optional(head, "name", top, _check.text) or (src.stem if src else "resistance"),
         source=src,
     )
 

@@ -79,12 +79,6 @@ Progress = Callable[[str], None] | None
 # ------------------------------------------------------------------------------ grid
 
 
-def _crs_text(crs: Any) -> str:
-    """``EPSG:n`` when the CRS has a code, else its PROJ string."""
-    epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else str(crs.to_proj4()).replace("=True", "")
-
-
 def resolve_crs(crs: Any, *, bounds: Sequence[float], bounds_crs: Any = "EPSG:4326") -> Any:
     """A projected equal-area CRS in metres, for a grid over ``bounds``.
 
@@ -460,7 +454,7 @@ class ResistanceSurface:
         """
         import rasterio
 
-        from leopardrange.io import atomic_output_file
+        from leopardrange.output import atomic_output_file
 
         target = Path(path)
         data = np.where(np.isnan(self.values), RESISTANCE_NODATA, self.values).astype(np.float32)
@@ -525,6 +519,8 @@ def build_resistance(
     >>> surface.crs.is_projected, surface.cell_size_m
     (True, 5000.0)
     """
+    from leopardrange.crs import crs_string
+
     rec = read_recipe(recipe) if isinstance(recipe, (str, Path)) else recipe
     if not any(not isinstance(f, MaskFactor) for f in rec.factors):
         raise ResistanceError(f"{_where(rec.source)} has only masks; add a cost factor")
@@ -595,7 +591,7 @@ def build_resistance(
         "recipe": rec.name,
         "shape": list(surface.shape),
         "cell_size_m": grid.res,
-        "crs": _crs_text(grid.crs),
+        "crs": crs_string(grid.crs, fallback="proj4"),
         "combine": rec.combine,
         "passable_cells": int(passable.size),
         "impassable_cells": int(blocked.sum()),
@@ -651,7 +647,7 @@ def warp_raster(
     import rasterio
     from rasterio.warp import calculate_default_transform, reproject, transform_bounds
 
-    from leopardrange.io import atomic_output_file
+    from leopardrange.output import atomic_output_file
 
     p = Path(path)
     with open_raster(p, label=f"raster {str(p)!r}") as src:

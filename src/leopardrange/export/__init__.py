@@ -93,8 +93,9 @@ def run(
         If the format is unknown, or a Shapefile cannot hold a field (the message names it).
         Nothing in ``out_dir`` changes when an export fails.
     """
+    from leopardrange.documents import write_json
     from leopardrange.export.layers import collect
-    from leopardrange.io import atomic_output_dir, check_output, write_json
+    from leopardrange.output import atomic_output_dir, check_output
 
     if out_dir is None:
         raise TypeError("run() needs out_dir, the folder to write")
@@ -118,14 +119,6 @@ def run(
         files.append(manifest_path)
         relative = [f.relative_to(tmp) for f in files]
     return [target / r for r in relative]
-
-
-def _crs_text(frame: gpd.GeoDataFrame) -> str:
-    from pyproj import CRS
-
-    crs = CRS(frame.crs)
-    epsg = crs.to_epsg(min_confidence=100)
-    return f"EPSG:{epsg}" if epsg else str(crs.to_wkt())
 
 
 def _style_record(style: LayerStyle) -> dict[str, Any]:
@@ -157,13 +150,15 @@ def _manifest(plan: ExportPlan) -> dict[str, Any]:
 
 
 def _layer_record(layer: ExportLayer, files: list[str]) -> dict[str, Any]:
+    from leopardrange.crs import crs_string
+
     return {
         "name": layer.name,
         "title": layer.title,
         "group": layer.group,
         "origin": layer.origin,
         "source": layer.source,
-        "crs": _crs_text(layer.frame),
+        "crs": crs_string(layer.frame.crs, fallback="wkt"),
         "features": len(layer.frame),
         "geometry_kind": layer.kind,
         "files": files,
@@ -203,14 +198,15 @@ def _subset(field: str, value: str) -> str:
 def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> Path:
     import pyogrio
 
+    from leopardrange import palette
     from leopardrange.export.layers import EPOCHS, GROUPS
     from leopardrange.export.qgis import ProjectLayer, layer_id, project_xml, write_qgz
-    from leopardrange.export.styles import LayerStyle, epoch_colours, epoch_symbol
+    from leopardrange.export.styles import LayerStyle, epoch_symbol
 
     gpkg = folder / GPKG_NAME
     layers: list[ProjectLayer] = []
     records: list[dict[str, Any]] = []
-    colours = dict(zip(plan.epochs, epoch_colours(len(plan.epochs)), strict=True))
+    colours = dict(zip(plan.epochs, palette.epoch_colours(len(plan.epochs)), strict=True))
     for layer in plan.layers:
         wkb_type = str(pyogrio.read_info(gpkg, layer=layer.name)["geometry_type"])
         source = f"./{GPKG_NAME}|layername={layer.name}"

@@ -28,7 +28,10 @@ from pathlib import Path
 
 from pyproj import CRS
 
-from leopardrange.export.styles import RGBA, Label, LayerStyle, Symbol
+from leopardrange import palette
+from leopardrange.crs import crs_label
+from leopardrange.export.styles import Label, LayerStyle, Symbol
+from leopardrange.palette import RGBA
 
 __all__ = [
     "QGIS_FORMAT_VERSION",
@@ -220,7 +223,7 @@ def _labeling(label: Label) -> ET.Element:
         textOpacity="1",
         multilineHeight="1",
         blendMode="0",
-        previewBkgrdColor="255,255,255,255",
+        previewBkgrdColor=_rgba(palette.WHITE.rgba()),
     )
     _sub(
         text,
@@ -228,7 +231,7 @@ def _labeling(label: Label) -> ET.Element:
         bufferDraw="1",
         bufferSize="0.8",
         bufferSizeUnits="MM",
-        bufferColor="255,255,255,255",
+        bufferColor=_rgba(palette.WHITE.rgba()),
         bufferOpacity="0.8",
         bufferNoFill="1",
         bufferJoinStyle="128",
@@ -357,7 +360,7 @@ def _spatialrefsys(parent: ET.Element, crs: CRS) -> None:
     _sub(srs, "srsid", "0")
     _sub(srs, "srid", str(epsg or 0))
     _sub(srs, "authid", f"EPSG:{epsg}" if epsg else "")
-    _sub(srs, "description", crs.name or "")
+    _sub(srs, "description", crs.name if epsg else crs_label(crs))  # custom: never "unknown"
     method = crs.coordinate_operation.method_name if crs.coordinate_operation else ""
     acronym = proj4.split("+proj=")[1].split()[0] if "+proj=" in proj4 else ""
     _sub(srs, "projectionacronym", acronym or method)

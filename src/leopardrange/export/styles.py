@@ -6,9 +6,14 @@ Shapefile as ``<name>.qml`` and inside the ``.qgz`` project.
 
 Cartography
 -----------
-- Range epochs: one colour per epoch on a sequential ramp, pale (oldest) to dark (newest).
-- Park: an outline only, so what lies inside it stays visible.
-- Leopard ∩ competitor overlap: hatched.
+Colours come from :mod:`leopardrange.palette`, the same definitions the report's PNG maps use,
+so a layer looks alike in the report and in QGIS.
+
+- Range epochs: one colour per epoch on the sequential YlOrBr ramp, pale (oldest) to strong
+  (newest), translucent, outlined in a darker shade.
+- Park: a bold outline only, so what lies inside it stays visible.
+- Competitor's range: dark-grey hatching; leopard ∩ competitor overlap: red hatching.
+- Breeding areas: translucent blue.
 - Countries and settlements: labelled with their name field.
 - Analysis layers: lost in red, retained in green, park ∩ range in dark green, range outside
   the park in orange, AOO cells as a thin grey grid.
@@ -20,45 +25,28 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from leopardrange import palette
+from leopardrange.palette import RGBA, Colour
+
 __all__ = [
-    "RGBA",
     "Category",
     "GeometryKind",
     "Label",
     "LayerStyle",
     "Symbol",
     "analysis_style",
-    "epoch_colours",
     "fallback_style",
     "study_style",
 ]
 
-#: A colour as red, green, blue, alpha, each 0–255.
-RGBA = tuple[int, int, int, int]
 GeometryKind = Literal["polygon", "line", "point"]
 
-_INK: RGBA = (35, 35, 35, 255)
-_WHITE: RGBA = (255, 255, 255, 255)
-
-#: Anchors of the epoch ramp (ColorBrewer YlOrBr, light to dark), interpolated for n epochs.
-_EPOCH_RAMP: tuple[RGBA, ...] = (
-    (254, 227, 145, 255),
-    (254, 196, 79, 255),
-    (254, 153, 41, 255),
-    (236, 112, 20, 255),
-    (204, 76, 2, 255),
-    (153, 52, 4, 255),
-    (102, 37, 6, 255),
-)
-#: Colours for layers without a dedicated style (ColorBrewer Set2), picked by name.
-_FALLBACK: tuple[RGBA, ...] = (
-    (102, 194, 165, 255),
-    (141, 160, 203, 255),
-    (231, 138, 195, 255),
-    (166, 216, 84, 255),
-    (229, 196, 148, 255),
-    (179, 179, 179, 255),
-)
+_INK: RGBA = palette.INK.rgba()
+_WHITE: RGBA = palette.WHITE.rgba()
+#: Opacity (0–255) of translucent fills: epochs, breeding areas (as on the PNG maps), others.
+_EPOCH_ALPHA = 140
+_BREEDING_ALPHA = 107
+_FILL_ALPHA = 150
 
 
 @dataclass(frozen=True)
@@ -177,85 +165,75 @@ def _opaque(colour: RGBA) -> RGBA:
     return (colour[0], colour[1], colour[2], 255)
 
 
-def _translucent(colour: RGBA, alpha: int = 150) -> RGBA:
+def _translucent(colour: RGBA, alpha: int = _FILL_ALPHA) -> RGBA:
     return (colour[0], colour[1], colour[2], alpha)
 
 
-def _darker(colour: RGBA, factor: float = 0.7) -> RGBA:
-    r, g, b, _ = colour
-    return (round(r * factor), round(g * factor), round(b * factor), 255)
+def _fill(
+    colour: Colour, line: Colour, *, alpha: int = _FILL_ALPHA, width_mm: float = 0.26
+) -> Symbol:
+    """A translucent fill of ``colour`` outlined in ``line``."""
+    return Symbol("fill", colour.rgba(alpha), outline=line.rgba(), width_mm=width_mm)
 
 
-def epoch_colours(n: int) -> list[RGBA]:
-    """``n`` distinct colours on a pale-to-dark ramp, oldest epoch first.
-
-    Examples
-    --------
-    >>> epoch_colours(2)
-    [(254, 227, 145, 255), (102, 37, 6, 255)]
-    >>> len(set(epoch_colours(12)))
-    12
-    """
-    if n <= 0:
-        return []
-    if n == 1:
-        return [_EPOCH_RAMP[-3]]
-    out: list[RGBA] = []
-    last = len(_EPOCH_RAMP) - 1
-    for i in range(n):
-        pos = i * last / (n - 1)
-        lo = min(int(pos), last - 1)
-        t = pos - lo
-        a, b = _EPOCH_RAMP[lo], _EPOCH_RAMP[lo + 1]
-        r, g, bl = (round(a[k] + (b[k] - a[k]) * t) for k in range(3))
-        out.append((r, g, bl, 255))
-    return out
+def _outline(colour: Colour, *, width_mm: float, dashed: bool = False) -> Symbol:
+    """An outline only (no fill) in ``colour``."""
+    rgba = colour.rgba()
+    return Symbol("fill", rgba, outline=rgba, width_mm=width_mm, fill="no", dashed=dashed)
 
 
-def epoch_symbol(colour: RGBA) -> Symbol:
-    """Fill of one epoch's range: translucent fill, outline in a darker shade."""
-    return Symbol("fill", _translucent(colour, 140), outline=_darker(colour), width_mm=0.3)
+def epoch_symbol(colour: Colour) -> Symbol:
+    """Fill of one epoch's range: translucent fill, outline in a darker shade (as on the maps)."""
+    return _fill(colour, palette.outline_of(colour), alpha=_EPOCH_ALPHA, width_mm=0.3)
 
 
 def epoch_categories(field: str, epochs: list[str]) -> LayerStyle:
     """Categorized style on ``field``, one colour per epoch (oldest first)."""
     cats = tuple(
         Category(value=e, label=e, symbol=epoch_symbol(c))
-        for e, c in zip(epochs, epoch_colours(len(epochs)), strict=True)
+        for e, c in zip(epochs, palette.epoch_colours(len(epochs)), strict=True)
     )
     return LayerStyle(field=field, categories=cats)
 
 
 def fallback_style(name: str, kind: GeometryKind, *, label_field: str | None = None) -> LayerStyle:
     """A plain style for a layer without a dedicated one; the colour depends on ``name`` only."""
-    index = int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % len(_FALLBACK)
-    colour = _FALLBACK[index]
+    index = int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % len(palette.FALLBACK)
+    colour = palette.FALLBACK[index]
+    line = colour.darker(0.15).rgba()
     symbol = {
-        "polygon": Symbol("fill", _translucent(colour), outline=_darker(colour)),
-        "line": Symbol("line", _darker(colour, 0.85), width_mm=0.6),
-        "point": Symbol("marker", _darker(colour, 0.85), outline=_WHITE, width_mm=0.2),
+        "polygon": _fill(colour, palette.outline_of(colour)),
+        "line": Symbol("line", line, width_mm=0.6),
+        "point": Symbol("marker", line, outline=_WHITE, width_mm=0.2),
     }[kind]
     label = Label(label_field, size_pt=8.0) if label_field else None
     return LayerStyle(symbol=symbol, label=label)
 
 
-#: Park boundary: outline only, so the range underneath stays visible.
-PARK = Symbol("fill", (0, 104, 55, 255), outline=(0, 104, 55, 255), width_mm=0.8, fill="no")
-COMPETITOR = Symbol("fill", (255, 127, 0, 50), outline=(204, 85, 0, 255), width_mm=0.5, dashed=True)
-OVERLAP = Symbol("fill", (215, 48, 39, 255), outline=(215, 48, 39, 255), width_mm=0.4, fill="hatch")
-BREEDING = Symbol("fill", (117, 107, 177, 170), outline=(84, 39, 143, 255), width_mm=0.4)
-BORDERS = Symbol("fill", (110, 110, 110, 255), outline=(110, 110, 110, 255), width_mm=0.5)
-SETTLEMENT = Symbol("marker", (50, 50, 50, 255), outline=_WHITE, width_mm=0.2, size_mm=1.6)
+#: Park boundary: a bold outline only, so the range underneath stays visible.
+PARK = _outline(palette.PARK, width_mm=0.8)
+#: The competitor's range: thin dark-grey hatching at 75 % opacity, as on the maps.
+COMPETITOR = Symbol(
+    "fill", palette.COMPETITOR.rgba(191), outline=palette.COMPETITOR.rgba(), width_mm=0.25,
+    fill="hatch",
+)  # fmt: skip
+OVERLAP = Symbol(
+    "fill", palette.COMPETITOR_OVERLAP.rgba(), outline=palette.COMPETITOR_OVERLAP.rgba(),
+    width_mm=0.4, fill="hatch",
+)  # fmt: skip
+BREEDING = _fill(palette.BREEDING, palette.BREEDING, alpha=_BREEDING_ALPHA, width_mm=0.4)
+BORDERS = _outline(palette.BORDER, width_mm=0.5, dashed=True)
+SETTLEMENT = Symbol("marker", palette.SETTLEMENT.rgba(), outline=_WHITE, width_mm=0.2, size_mm=1.6)
 
 _ANALYSIS: dict[str, Symbol] = {
-    "range_lost": Symbol("fill", (215, 25, 28, 150), outline=(165, 15, 21, 255)),
-    "range_retained": Symbol("fill", (26, 150, 65, 150), outline=(0, 104, 55, 255)),
-    "park_in_current_range": Symbol("fill", (0, 109, 44, 170), outline=(0, 68, 27, 255)),
-    "current_range_outside_park": Symbol("fill", (253, 174, 97, 170), outline=(217, 95, 14, 255)),
-    "competitor_overlap": OVERLAP,
-    "aoo_cells": Symbol(
-        "fill", (90, 90, 90, 255), outline=(90, 90, 90, 255), width_mm=0.15, fill="no"
+    "range_lost": _fill(palette.RANGE_LOST, palette.RANGE_LOST_LINE),
+    "range_retained": _fill(palette.RANGE_RETAINED, palette.RANGE_RETAINED_LINE),
+    "park_in_current_range": _fill(palette.PARK_IN_RANGE, palette.PARK_IN_RANGE_LINE, alpha=170),
+    "current_range_outside_park": _fill(
+        palette.RANGE_OUTSIDE_PARK, palette.RANGE_OUTSIDE_PARK_LINE, alpha=170
     ),
+    "competitor_overlap": OVERLAP,
+    "aoo_cells": _outline(palette.AOO_CELLS, width_mm=0.15),
 }
 
 
@@ -293,12 +271,11 @@ def study_style(
     if role == "breeding":
         return LayerStyle(symbol=BREEDING).for_kind(kind)
     if role in ("borders", "countries"):
-        symbol = replace(BORDERS, fill="no", dashed=True)
-        grey: RGBA = (90, 90, 90, 255)
+        grey = palette.COUNTRY_LABEL.rgba()
         country = (
             Label(label_field, size_pt=11.0, colour=grey, italic=True) if label_field else None
         )
-        return LayerStyle(symbol=symbol, label=country).for_kind(kind)
+        return LayerStyle(symbol=BORDERS, label=country).for_kind(kind)
     if role in ("settlements", "towns", "places"):
         place = Label(label_field, size_pt=8.0) if label_field else None
         return LayerStyle(symbol=SETTLEMENT, label=place).for_kind(kind)
@@ -312,10 +289,9 @@ def analysis_style(
     if key == "range_epochs" and epochs:
         return epoch_categories("epoch", epochs).for_kind(kind)
     if key == "current_range":
-        colours = epoch_colours(len(epochs or [])) or [_EPOCH_RAMP[-1]]
+        colours = palette.epoch_colours(len(epochs or [])) or palette.epoch_colours(1)
         index = (epochs or []).index(current) if epochs and current in epochs else -1
-        colour = _darker(colours[index], 0.8)
-        return LayerStyle(symbol=Symbol("fill", colour, outline=colour, width_mm=0.9, fill="no"))
+        return LayerStyle(symbol=_outline(colours[index].darker(0.2), width_mm=0.9))
     if key in _ANALYSIS:
         return LayerStyle(symbol=_ANALYSIS[key]).for_kind(kind)
     return fallback_style(key, kind)

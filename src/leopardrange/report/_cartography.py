@@ -36,6 +36,8 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from leopardrange import palette
+from leopardrange.crs import crs_label, format_lat, format_lon
 from leopardrange.errors import CRSError
 
 #: Font families tried in order; matplotlib falls back along the list glyph by glyph, so
@@ -60,10 +62,10 @@ GRATICULE_STEPS_DEG: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0)
 _FINE_STEPS_DEG: tuple[float, ...] = (0.5, 0.25)
 _MAX_GRATICULE_LINES = 6
 _M_PER_KM = 1_000.0
-HALO = [withStroke(linewidth=2.5, foreground="white")]
-GREY = "#5f5f5f"
-LAND_COLOUR = "#f1efea"
-BORDER_COLOUR = "#8c8c8c"
+INK = palette.INK.hex
+WHITE = palette.WHITE.hex
+GREY = palette.NOTE.hex
+HALO = [withStroke(linewidth=2.5, foreground=WHITE)]
 View = tuple[float, float, float, float]  # x0, y0, x1, y1 in map units
 
 
@@ -113,8 +115,8 @@ _RC: dict[str, Any] = {
     "axes.titlesize": 10.0,
     "axes.titleweight": "bold",
     "axes.labelsize": 9.0,
-    "axes.labelcolor": "#333333",
-    "axes.edgecolor": "#4d4d4d",
+    "axes.labelcolor": palette.TEXT.hex,
+    "axes.edgecolor": palette.AXIS.hex,
     "axes.linewidth": 0.8,
     "figure.titlesize": 13.0,
     "figure.titleweight": "bold",
@@ -122,11 +124,11 @@ _RC: dict[str, Any] = {
     "legend.frameon": False,
     "xtick.labelsize": 8.0,
     "ytick.labelsize": 8.0,
-    "xtick.color": "#4d4d4d",
-    "ytick.color": "#4d4d4d",
+    "xtick.color": palette.AXIS.hex,
+    "ytick.color": palette.AXIS.hex,
     "hatch.linewidth": 0.6,
     "axes.unicode_minus": True,
-    "savefig.facecolor": "white",
+    "savefig.facecolor": WHITE,
 }
 
 
@@ -163,7 +165,7 @@ def common_projected_crs(layers: Mapping[str, gpd.GeoDataFrame | None]) -> CRS:
         crs = CRS.from_user_input(frame.crs)
         if not crs.is_projected:
             raise CRSError(
-                f"layer {name!r} is in the geographic CRS {crs.name!r}; maps are drawn in the "
+                f"layer {name!r} is in the geographic CRS {crs_label(crs)}; maps are drawn in the "
                 "projected equal-area analysis CRS: pass frame.to_crs(analysis_crs)"
             )
         found.append((name, crs))
@@ -173,15 +175,10 @@ def common_projected_crs(layers: Mapping[str, gpd.GeoDataFrame | None]) -> CRS:
     for name, crs in found[1:]:
         if crs != first:
             raise CRSError(
-                f"layer {name!r} is in {_crs_label(crs)!r} but {first_name!r} is in "
-                f"{_crs_label(first)!r}; project all layers into the one analysis CRS"
+                f"layer {name!r} is in {crs_label(crs)} but {first_name!r} is in "
+                f"{crs_label(first)}; project all layers into the one analysis CRS"
             )
     return first
-
-
-def _crs_label(crs: CRS) -> str:
-    epsg = crs.to_epsg()
-    return f"EPSG:{epsg}" if epsg else str(crs.srs)[:80]
 
 
 def metres_per_unit(crs: CRS) -> float:
@@ -297,11 +294,11 @@ def map_axes(ax: Axes, view: View, *, adjustable: Literal["box", "datalim"]) -> 
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal", adjustable=adjustable)
-    ax.set_facecolor("white")
+    ax.set_facecolor(WHITE)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set(linewidth=0.8, color="#4d4d4d")
+        spine.set(linewidth=0.8, color=palette.AXIS.hex)
 
 
 def hold_view(ax: Axes, view: View) -> None:
@@ -329,7 +326,7 @@ def add_polygons(
     patch = PathPatch(path, **style)
     if halo:
         width = float(style.get("linewidth", 1.0)) + 2.5
-        patch.set_path_effects([Stroke(linewidth=width, foreground="white"), Normal()])
+        patch.set_path_effects([Stroke(linewidth=width, foreground=WHITE), Normal()])
     ax.add_patch(patch)
     return patch
 
@@ -339,12 +336,12 @@ def draw_borders(ax: Axes, borders: gpd.GeoDataFrame | None, *, faint: bool = Fa
     if borders is None or is_empty(borders):
         return
     geoms = list(borders.geometry)
-    add_polygons(ax, geoms, facecolor=LAND_COLOUR, edgecolor="none", zorder=0.5)
+    add_polygons(ax, geoms, facecolor=palette.LAND.hex, edgecolor="none", zorder=0.5)
     add_polygons(
         ax,
         geoms,
         facecolor="none",
-        edgecolor=BORDER_COLOUR,
+        edgecolor=palette.BORDER.hex,
         linewidth=0.5 if faint else 0.8,
         alpha=0.7 if faint else 1.0,
         zorder=4,
@@ -379,7 +376,7 @@ def label_countries(ax: Axes, borders: gpd.GeoDataFrame | None, view: View) -> N
             va="center",
             fontsize=10,
             fontstyle="italic",
-            color="#6e6e6e",
+            color=palette.COUNTRY_LABEL.hex,
             zorder=8,
             path_effects=HALO,
             gid="country_label",
@@ -422,25 +419,23 @@ def add_scale_bar(
     height = (y1 - y0) * 0.012
     box = AuxTransformBox(ax.transData)
     for i in range(segments):
-        colour = "#1a1a1a" if i % 2 == 0 else "white"
+        colour = INK if i % 2 == 0 else WHITE
         box.add_artist(
             Rectangle(
                 (i * length / segments, 0.0),
                 length / segments,
                 height,
                 facecolor=colour,
-                edgecolor="#1a1a1a",
+                edgecolor=INK,
                 linewidth=0.7,
             )
         )
     for x, text in ((0.0, "0"), (length, format_km(length_km))):
-        box.add_artist(
-            Text(x, -height * 0.8, text, ha="center", va="top", fontsize=8, color="#1a1a1a")
-        )
+        box.add_artist(Text(x, -height * 0.8, text, ha="center", va="top", fontsize=8, color=INK))
     anchored = AnchoredOffsetbox(
         loc=loc, child=box, pad=0.5, borderpad=0.8, frameon=True, bbox_transform=ax.transAxes
     )
-    anchored.patch.set(facecolor="white", alpha=0.8, edgecolor="none")
+    anchored.patch.set(facecolor=WHITE, alpha=0.8, edgecolor="none")
     anchored.set_gid("scale_bar")
     anchored.set_zorder(20)
     ax.add_artist(anchored)
@@ -486,16 +481,16 @@ def add_north_arrow(
     right = np.array([tip, notch, (half_w, -half_l)]) @ rot.T
     anchor = cast(Affine2DBase, ax.transAxes)  # a BboxTransformTo: affine
     transform = fig.dpi_scale_trans + ScaledTranslation(xy[0], xy[1], anchor)
-    dark = MplPolygon(left, closed=True, facecolor="#1a1a1a", edgecolor="#1a1a1a", lw=0.8)
-    light = MplPolygon(right, closed=True, facecolor="white", edgecolor="#1a1a1a", lw=0.8)
-    disc = Circle((0.0, 0.06), half_l + 0.2, facecolor="white", alpha=0.75, edgecolor="none")
+    dark = MplPolygon(left, closed=True, facecolor=INK, edgecolor=INK, lw=0.8)
+    light = MplPolygon(right, closed=True, facecolor=WHITE, edgecolor=INK, lw=0.8)
+    disc = Circle((0.0, 0.06), half_l + 0.2, facecolor=WHITE, alpha=0.75, edgecolor="none")
     disc.set_transform(transform)
     disc.set_zorder(19)
     ax.add_patch(disc)
     for patch in (dark, light):
         patch.set_transform(transform)
         patch.set_zorder(20)
-        patch.set_path_effects([withStroke(linewidth=2.5, foreground="white")])
+        patch.set_path_effects([withStroke(linewidth=2.5, foreground=WHITE)])
         ax.add_patch(patch)
     label_at = np.array([0.0, half_l + 0.11]) @ rot.T
     ax.text(
@@ -507,7 +502,7 @@ def add_north_arrow(
         va="center",
         fontsize=10,
         fontweight="bold",
-        color="#1a1a1a",
+        color=INK,
         zorder=20,
         path_effects=HALO,
     )
@@ -516,26 +511,6 @@ def add_north_arrow(
 
 
 # ---------------------------------------------------------------------------- graticule
-def format_lon(lon: float) -> str:
-    """Format a longitude as e.g. "131°E", "130°30′E", "0°" or "180°"."""
-    lon = (lon + 180.0) % 360.0 - 180.0 if abs(lon) > 180.0 else lon
-    return _format_deg(lon, "E", "W", bare=(0.0, 180.0))
-
-
-def format_lat(lat: float) -> str:
-    """Format a latitude as e.g. "43°N", "42°30′N" or "0°"."""
-    return _format_deg(lat, "N", "S", bare=(0.0,))
-
-
-def _format_deg(value: float, positive: str, negative: str, *, bare: Sequence[float]) -> str:
-    minutes_total = round(abs(value) * 60.0)
-    degrees, minutes = divmod(minutes_total, 60)
-    text = f"{degrees}°" + (f"{minutes:02d}′" if minutes else "")
-    if minutes_total / 60.0 in bare:
-        return text
-    return text + (positive if value > 0 else negative)
-
-
 def graticule_step_deg(span_deg: float) -> float:
     """Return the spacing (1, 2, 5 or 10°; 0.5 or 0.25° for tiny views) for a view span."""
     step = GRATICULE_STEPS_DEG[-1]
@@ -641,7 +616,12 @@ def add_graticule(ax: Axes, crs: CRS, bounds: View, *, labels: bool = True) -> f
         parallels.append((format_lat(lat), np.column_stack([xs, ys])))
     segments = [xy[np.all(np.isfinite(xy), axis=1)] for _, xy in meridians + parallels]
     lines = LineCollection(
-        segments, colors="#7a7a7a", linewidths=0.45, alpha=0.6, zorder=4.5, linestyles="-"
+        segments,
+        colors=palette.GRATICULE.hex,
+        linewidths=0.45,
+        alpha=0.6,
+        zorder=4.5,
+        linestyles="-",
     )
     lines.set_gid("graticule")
     ax.add_collection(lines, autolim=False)
@@ -651,7 +631,7 @@ def add_graticule(ax: Axes, crs: CRS, bounds: View, *, labels: bool = True) -> f
             axis.set_major_locator(locator)
             axis.set_major_formatter(FuncFormatter(locator.label_for))
             axis.set_minor_locator(_NoTicks())
-        ax.tick_params(length=3, width=0.6, color="#7a7a7a", labelsize=8, pad=2)
+        ax.tick_params(length=3, width=0.6, color=palette.GRATICULE.hex, labelsize=8, pad=2)
     return step
 
 

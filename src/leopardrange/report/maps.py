@@ -28,10 +28,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_hex, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.legend_handler import HandlerTuple
@@ -40,6 +39,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 from numpy.typing import NDArray
 
+from leopardrange import palette
 from leopardrange.errors import EmptyLayerError, SchemaError
 from leopardrange.report import _cartography as carto
 from leopardrange.report._cartography import safe_text
@@ -61,11 +61,11 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "breeding": "Breeding areas",
     "borders": "International borders",
 }
-PARK_COLOUR = "#00785a"  # Okabe–Ito bluish green, darkened for a bold outline
-COMPETITOR_COLOUR = "#3d3d3d"  # dark grey hatching: an overlay, neutral on any fill
-BREEDING_COLOUR = "#0072b2"  # Okabe–Ito blue: opposite the yellow–brown epochs
-PUBLISHED_COLOUR = "#222222"
-_EPOCH_CMAP = "YlOrBr"
+PARK = palette.PARK.hex
+COMPETITOR = palette.COMPETITOR.hex
+BREEDING = palette.BREEDING.hex
+INK = palette.INK.hex
+WHITE = palette.WHITE.hex
 _EXTENTS = ("current", "all")
 _MAP_WIDTH_IN = 7.0
 _OVERVIEW_WIDTH_IN = 10.0
@@ -74,21 +74,15 @@ _OVERVIEW_WIDTH_IN = 10.0
 # ---------------------------------------------------------------------------- shared helpers
 def _new_figure(width_in: float, height_in: float) -> Figure:
     engine = ConstrainedLayoutEngine(w_pad=0.06, h_pad=0.06, wspace=0.03, hspace=0.05)
-    fig = Figure(figsize=(width_in, height_in), layout=engine, facecolor="white")
+    fig = Figure(figsize=(width_in, height_in), layout=engine, facecolor=WHITE)
     FigureCanvasAgg(fig)
     return fig
 
 
-def epoch_colours(n: int) -> list[str]:
-    """Return ``n`` sequential, colour-blind-safe fill colours, oldest (light) to newest."""
-    cmap = colormaps[_EPOCH_CMAP]
-    stops = [0.72] if n == 1 else list(np.linspace(0.22, 0.82, n))
-    return [to_hex(cmap(float(v))) for v in stops]
-
-
-def _darker(colour: str, amount: float = 0.35) -> str:
-    r, g, b = to_rgb(colour)
-    return to_hex((r * (1 - amount), g * (1 - amount), b * (1 - amount)))
+def _epoch_styles(n: int) -> tuple[list[str], list[str]]:
+    """Fill and outline colours (hex) of ``n`` epochs, oldest first, from the palette."""
+    fills = palette.epoch_colours(n)
+    return [c.hex for c in fills], [palette.outline_of(c).hex for c in fills]
 
 
 def _role_labels(labels: Mapping[str, str] | None) -> dict[str, str]:
@@ -221,12 +215,12 @@ def overview_map(
         texts: list[str] = []
 
         carto.draw_borders(ax, borders)
-        colours = epoch_colours(len(epochs))
+        colours, edges = _epoch_styles(len(epochs))
         for i, (epoch, geom) in enumerate(zip(epochs["epoch"], epochs.geometry, strict=True)):
             is_current = i == len(epochs) - 1
             style: dict[str, Any] = {
                 "facecolor": colours[i],
-                "edgecolor": _darker(colours[i]),
+                "edgecolor": edges[i],
                 "linewidth": 0.7,
                 "alpha": 0.9,
             }
@@ -238,7 +232,7 @@ def overview_map(
             assert competitor is not None
             comp_style: dict[str, Any] = {
                 "facecolor": "none",
-                "edgecolor": COMPETITOR_COLOUR,
+                "edgecolor": COMPETITOR,
                 "hatch": "//",
                 "linewidth": 0.9,
                 "alpha": 0.75,
@@ -247,7 +241,7 @@ def overview_map(
             handles.append(Patch(**comp_style))
             texts.append(names["competitor"])
         if _draw_park(ax, park, linewidth=2.4):
-            handles.append(Line2D([], [], color=PARK_COLOUR, linewidth=2.4))
+            handles.append(Line2D([], [], color=PARK, linewidth=2.4))
             texts.append(names["park"])
         if not carto.is_empty(breeding):
             assert breeding is not None
@@ -256,7 +250,7 @@ def overview_map(
                 handles.append(handle)
                 texts.append(names["breeding"])
         if not carto.is_empty(borders):
-            handles.append(Line2D([], [], color=carto.BORDER_COLOUR, linewidth=0.8))
+            handles.append(Line2D([], [], color=palette.BORDER.hex, linewidth=0.8))
             texts.append(names["borders"])
 
         carto.hold_view(ax, view)
@@ -291,7 +285,7 @@ def _draw_park(ax: Axes, park: gpd.GeoDataFrame, *, linewidth: float) -> bool:
         list(park.geometry),
         halo=True,
         facecolor="none",
-        edgecolor=PARK_COLOUR,
+        edgecolor=PARK,
         linewidth=linewidth,
         zorder=5,
     )
@@ -301,8 +295,8 @@ def _draw_park(ax: Axes, park: gpd.GeoDataFrame, *, linewidth: float) -> bool:
 def _draw_breeding(ax: Axes, breeding: gpd.GeoDataFrame) -> Any:
     geoms = list(breeding.geometry)
     polygon_style: dict[str, Any] = {
-        "facecolor": (*to_rgb(BREEDING_COLOUR), 0.42),
-        "edgecolor": BREEDING_COLOUR,
+        "facecolor": (*to_rgb(BREEDING), 0.42),
+        "edgecolor": BREEDING,
         "linewidth": 1.3,
     }
     # under the park outline (zorder 5), so a large breeding area never hides the park
@@ -311,8 +305,8 @@ def _draw_breeding(ax: Axes, breeding: gpd.GeoDataFrame) -> Any:
     marker_style: dict[str, Any] = {
         "marker": "o",
         "markersize": 8.5,
-        "markerfacecolor": BREEDING_COLOUR,
-        "markeredgecolor": "white",
+        "markerfacecolor": BREEDING,
+        "markeredgecolor": WHITE,
         "markeredgewidth": 1.0,
         "linestyle": "none",
     }
@@ -378,7 +372,7 @@ def contraction_map(
     unit_m = carto.metres_per_unit(crs)
     view = carto.padded_view(focus, aspect=panel_h / panel_w, margin=0.06, min_pad=1_000 / unit_m)
     areas = list(_numbers(epochs["area_km2"])) if "area_km2" in epochs.columns else [math.nan] * n
-    colours = epoch_colours(n)
+    colours, edges = _epoch_styles(n)
     geoms = list(epochs.geometry)
 
     with carto.style():
@@ -396,7 +390,7 @@ def contraction_map(
                 ax,
                 earlier,
                 facecolor="none",
-                edgecolor="#8a8a8a",
+                edgecolor=palette.EARLIER_RANGE.hex,
                 linewidth=0.7,
                 linestyle=(0, (3, 2)),
                 zorder=2,
@@ -405,7 +399,7 @@ def contraction_map(
                 ax,
                 [geoms[i]],
                 facecolor=colours[i],
-                edgecolor=_darker(colours[i]),
+                edgecolor=edges[i],
                 linewidth=0.7,
                 zorder=1,
             )
@@ -413,18 +407,20 @@ def contraction_map(
             area = "" if math.isnan(areas[i]) else f"  ·  {_format_area(areas[i])} km²"
             ax.set_title(f"{safe_text(epochs['epoch'].iloc[i])}{area}", loc="left")
         carto.add_scale_bar(axes[0], metres_per_unit=unit_m, fraction=0.3)
-        handles: list[Any] = [
-            Patch(facecolor=colours[-1], edgecolor=_darker(colours[-1]), linewidth=0.7)
-        ]
+        handles: list[Any] = [Patch(facecolor=colours[-1], edgecolor=edges[-1], linewidth=0.7)]
         texts = [f"{names['range']} in the epoch"]
         if n > 1:
-            handles.append(Line2D([], [], color="#8a8a8a", linewidth=0.9, linestyle=(0, (3, 2))))
+            handles.append(
+                Line2D(
+                    [], [], color=palette.EARLIER_RANGE.hex, linewidth=0.9, linestyle=(0, (3, 2))
+                )
+            )
             texts.append("Earlier ranges")
         if not carto.is_empty(park):
-            handles.append(Line2D([], [], color=PARK_COLOUR, linewidth=1.6))
+            handles.append(Line2D([], [], color=PARK, linewidth=1.6))
             texts.append(names["park"])
         if not carto.is_empty(borders):
-            handles.append(Line2D([], [], color=carto.BORDER_COLOUR, linewidth=0.8))
+            handles.append(Line2D([], [], color=palette.BORDER.hex, linewidth=0.8))
             texts.append(names["borders"])
         legend = fig.legend(
             handles, texts, loc="outside lower center", ncols=len(texts) if ncols > 1 else 2
@@ -487,12 +483,12 @@ def area_by_epoch_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     log = bool(len(values) and values.min() > 0 and values.max() / values.min() > 100)
     x = np.arange(n, dtype=float)
     shift = 0.16 if has_published else 0.0  # measured left of the tick, published right
-    colours = epoch_colours(n)
+    colours, edges = _epoch_styles(n)
 
     with carto.style():
         fig = _new_figure(min(max(1.5 * n + 2.6, 6.0), 12.0), 4.8)
         ax = _chart_axes(fig)
-        ax.yaxis.grid(True, color="#e3e3e3", linewidth=0.7)
+        ax.yaxis.grid(True, color=palette.GRID.hex, linewidth=0.7)
         finite = np.isfinite(measured)
         if log:
             ax.set_yscale("log")
@@ -501,7 +497,7 @@ def area_by_epoch_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
                 measured[finite],
                 s=70,
                 c=[colours[i] for i in np.nonzero(finite)[0]],
-                edgecolors=[_darker(colours[i]) for i in np.nonzero(finite)[0]],
+                edgecolors=[edges[i] for i in np.nonzero(finite)[0]],
                 linewidths=1.0,
                 zorder=3,
             )
@@ -511,7 +507,7 @@ def area_by_epoch_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
                 np.where(finite, measured, 0.0),
                 width=0.46 if has_published else 0.58,
                 color=colours,
-                edgecolor=[_darker(c) for c in colours],
+                edgecolor=edges,
                 linewidth=0.7,
                 zorder=2,
             )
@@ -524,14 +520,14 @@ def area_by_epoch_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
                 published[ok],
                 marker="D",
                 s=34,
-                color=PUBLISHED_COLOUR,
-                edgecolors="white",
+                color=palette.PUBLISHED.hex,
+                edgecolors=WHITE,
                 linewidths=0.8,
                 zorder=4,
             )
             for xi, value in zip((x + 0.22)[ok], published[ok], strict=True):
                 _value_label(
-                    ax, xi, value, log=log, colour="#555555", style="italic", upright=n > 8
+                    ax, xi, value, log=log, colour=palette.NOTE.hex, style="italic", upright=n > 8
                 )
         _area_axis(ax, values, log=log)
         ax.set_xticks(x, labels=[safe_text(e) for e in ordered["epoch"]])
@@ -539,19 +535,23 @@ def area_by_epoch_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
         ax.set_xlabel("Epoch")
         ax.set_ylabel("Range area (km²)")
         handles: list[Any] = [
-            Patch(facecolor=colours[-1], edgecolor=_darker(colours[-1]))
+            Patch(facecolor=colours[-1], edgecolor=edges[-1])
             if not log
             else Line2D([], [], marker="o", linestyle="none", markersize=8, color=colours[-1]),
         ]
         texts = ["Measured from the layers"]
         if has_published:
             handles.append(
-                Line2D([], [], marker="D", linestyle="none", markersize=6, color=PUBLISHED_COLOUR)
+                Line2D(
+                    [], [], marker="D", linestyle="none", markersize=6, color=palette.PUBLISHED.hex
+                )
             )
             texts.append("Published value")
         fig.legend(handles, texts, loc="outside lower center", ncols=len(texts), fontsize=8.5)
         if log:
-            ax.text(0.0, 1.01, "log scale", transform=ax.transAxes, fontsize=7.5, color="#666666")
+            ax.text(
+                0.0, 1.01, "log scale", transform=ax.transAxes, fontsize=7.5, color=palette.NOTE.hex
+            )
         if title:
             fig.suptitle(safe_text(title), x=0.01, ha="left")
     return fig
@@ -563,7 +563,7 @@ def _value_label(
     value: float,
     *,
     log: bool,
-    colour: str = "#1a1a1a",
+    colour: str = INK,
     weight: str = "normal",
     style: str = "normal",
     upright: bool = False,
@@ -663,18 +663,18 @@ def coverage_chart(
     with carto.style():
         fig = _new_figure(8.0, min(max(1.9 + (0.75 if has_overlap else 0.5) * n, 3.2), 11.0))
         ax = _chart_axes(fig)
-        ax.xaxis.grid(True, color="#e3e3e3", linewidth=0.7)
+        ax.xaxis.grid(True, color=palette.GRID.hex, linewidth=0.7)
         ax.barh(
             y - offset,
             np.nan_to_num(share),
             height=height,
-            color=PARK_COLOUR,
+            color=PARK,
             zorder=2,
             gid="park_share",
         )
         for yi, value in zip(y - offset, share, strict=True):
-            _pct_label(ax, yi, value, inside_colour="white")
-        handles: list[Any] = [Patch(facecolor=PARK_COLOUR)]
+            _pct_label(ax, yi, value, inside_colour=WHITE)
+        handles: list[Any] = [Patch(facecolor=PARK)]
         given = labels or {}
         texts = [f"Inside {given['park']}" if "park" in given else "Inside the protected area"]
         if has_overlap:
@@ -682,25 +682,25 @@ def coverage_chart(
                 y + offset,
                 np.nan_to_num(overlap),
                 height=height,
-                color="white",
-                edgecolor=COMPETITOR_COLOUR,
+                color=WHITE,
+                edgecolor=COMPETITOR,
                 hatch="//",
                 linewidth=0.9,
                 zorder=2,
                 gid="competitor_overlap",
             )
             for yi, value in zip(y + offset, overlap, strict=True):
-                _pct_label(ax, yi, value, inside_colour="#1a1a1a")
-            handles.append(
-                Patch(facecolor="white", edgecolor=COMPETITOR_COLOUR, hatch="//", linewidth=0.9)
-            )
+                _pct_label(ax, yi, value, inside_colour=INK)
+            handles.append(Patch(facecolor=WHITE, edgecolor=COMPETITOR, hatch="//", linewidth=0.9))
             texts.append(
                 f"Overlapping {names['competitor']}"
                 if "competitor" in given
                 else "Overlapping the competitor's range"
             )
         if reference_pct is not None:
-            ax.axvline(reference_pct, color="#333333", linestyle="--", linewidth=1.2, zorder=3)
+            ax.axvline(
+                reference_pct, color=palette.TEXT.hex, linestyle="--", linewidth=1.2, zorder=3
+            )
             ax.annotate(
                 f"published claim: {reference_pct:g}%",
                 (reference_pct, 1.0),
@@ -710,10 +710,10 @@ def coverage_chart(
                 ha="center",
                 va="bottom",
                 fontsize=8,
-                color="#333333",
+                color=palette.TEXT.hex,
                 gid="reference_label",
             )
-            handles.append(Line2D([], [], color="#333333", linestyle="--", linewidth=1.2))
+            handles.append(Line2D([], [], color=palette.TEXT.hex, linestyle="--", linewidth=1.2))
             texts.append("Published claim")
         ax.set_xlim(0, 100)
         ax.set_ylim(n - 0.5, -0.5)
@@ -740,8 +740,8 @@ def _pct_label(ax: Axes, y: float, value: float, *, inside_colour: str) -> None:
         ha="right" if inside else "left",
         va="center",
         fontsize=8,
-        color=inside_colour if inside else "#1a1a1a",
-        bbox=None if inside else {"facecolor": "white", "edgecolor": "none", "pad": 0.8},
+        color=inside_colour if inside else INK,
+        bbox=None if inside else {"facecolor": WHITE, "edgecolor": "none", "pad": 0.8},
         zorder=5,
         gid="value_label",
     )
@@ -769,5 +769,5 @@ def figure_to_png(fig: Figure, *, dpi: int = 150) -> bytes:
     with carto.style():
         if not isinstance(fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(fig)
-        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+        fig.savefig(buffer, format="png", dpi=dpi, facecolor=WHITE)
     return buffer.getvalue()

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leopardrange.io import atomic_output_dir, to_json
+from leopardrange.documents import to_json
 from leopardrange.metrics import ClaimResult, EpochMetrics
+from leopardrange.output import atomic_output_dir
 from leopardrange.report.result import ReportResult
 
 __all__ = ["write"]

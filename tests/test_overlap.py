@@ -1,0 +1,134 @@
+"""Coverage and overlap: known answers, CRS alignment, invariants."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leopardrange.crs import is_equal_area
+from leopardrange.errors import CRSError, SchemaError
+from leopardrange.measure import densify, total_area_km2
+from leopardrange.overlap import (
+    area_by_zone,
+    coverage,
+    dissolve,
+    intersection,
+    overlap,
+    share_pct,
+)
+from tests.conftest import LAEA, square
+
+
+def series(*geoms: shapely.Geometry, crs: object = LAEA) -> gpd.GeoSeries:
+    return gpd.GeoSeries(list(geoms), crs=crs)
+
+
+def test_overlap_known_answer() -> None:
+    # range: two 10×10 km squares that overlap by half (union 15×10 km = 150 km²);
+    # zone: 10×10 km shifted north by 5 km, so range ∩ zone is 10×5 km = 50 km²
+    rng = series(square(0, 0, 10_000), square(5_000, 0, 10_000))
+    zone = series(square(0, 5_000, 10_000))
+    result = overlap(rng, zone)
+    assert result.range_km2 == pytest.approx(150.0)
+    assert result.zone_km2 == pytest.approx(100.0)
+    assert result.overlap_km2 == pytest.approx(50.0)
+    assert result.overlap_pct_of_range == pytest.approx(100 / 3)
+    assert result.overlap_pct_of_zone == pytest.approx(50.0)
+    # the areas are the dissolved areas measure.total_area_km2 gives, to the last digit
+    assert result.range_km2 == total_area_km2(rng)
+    assert result.overlap_km2 == total_area_km2(intersection(rng, zone))
+
+
+def test_overlap_of_disjoint_and_empty_layers() -> None:
+    a = series(square(0, 0, 10_000))
+    assert overlap(a, series(square(50_000, 0, 10_000))).overlap_km2 == 0.0
+    empty = overlap(a, series(crs=LAEA))
+    assert (empty.zone_km2, empty.overlap_km2, empty.overlap_pct_of_zone) == (0.0, 0.0, 0.0)
+
+
+def test_layers_in_different_crss_are_aligned_before_any_overlay() -> None:
+    rng = series(square(0, 0, 10_000))
+    zone = densify(series(square(5_000, 0, 10_000))).to_crs(4326)  # still that square
+    result = overlap(rng, zone)
+    assert result.overlap_km2 == pytest.approx(50.0, rel=1e-4)
+    assert is_equal_area(intersection(rng, zone).crs)  # overlaid in one equal-area CRS
+    countries = gpd.GeoDataFrame({"name": ["x"]}, geometry=zone)
+    assert area_by_zone(rng, countries).to_dict() == pytest.approx({"x": 50.0}, rel=1e-4)
+
+
+def test_data_in_degrees_is_measured_in_an_equal_area_crs() -> None:
+    lonlat = series(shapely.box(131.0, 43.0, 131.5, 43.5), crs=4326)
+    half = series(shapely.box(131.0, 43.0, 131.25, 43.5), crs=4326)
+    result = overlap(lonlat, half)
+    assert result.range_km2 == pytest.approx(total_area_km2(lonlat, method="geodesic"), rel=1e-3)
+    assert result.overlap_pct_of_range == pytest.approx(50.0, rel=1e-3)
+
+
+def test_a_layer_without_crs_is_a_crs_error() -> None:
+    a = series(square(0, 0, 10_000))
+    with pytest.raises(CRSError, match=r"^the zone has no CRS; pass --assume-crs"):
+        overlap(a, series(square(0, 0, 10_000), crs=None))
+    with pytest.raises(ValueError, match="the first layer has no CRS"):  # CRSError is a ValueError
+        intersection(series(square(0, 0, 10_000), crs=None), a)
+    with pytest.raises(CRSError, match="not an equal-area CRS in metres"):
+        overlap(a, a, crs=3857)
+
+
+def test_coverage_is_aligned_to_the_ranges_and_counts_overlapping_zones_once() -> None:
+    ranges = series(square(0, 0, 40_000), square(0, 0, 20_000))
+    ranges.index = ["1970", "2020"]
+    parks = series(square(0, 0, 10_000), square(5_000, 0, 10_000))  # union 15 × 10 km... as rows
+    table = coverage(ranges, parks)
+    assert list(table.index) == ["1970", "2020"]
+    assert list(table.columns) == ["range_km2", "covered_km2", "covered_pct", "uncovered_km2"]
+    # parks: two 10 km squares overlapping by half → 10 km × 15 km = 150 km²
+    assert table["covered_km2"].tolist() == pytest.approx([150.0, 150.0])
+    assert table["covered_pct"].tolist() == pytest.approx([150 / 1600 * 100, 150 / 400 * 100])
+    assert table["uncovered_km2"].tolist() == pytest.approx([1450.0, 250.0])
+
+
+def test_area_by_zone_merges_names_drops_slivers_and_needs_the_field() -> None:
+    zones = gpd.GeoDataFrame(
+        {"name": ["A", "A", "B", "C"]},
+        geometry=[
+            square(0, 0, 10_000),
+            square(10_000, 0, 10_000),
+            square(20_000, 0, 10_000),
+            square(30_000, 0, 10_000),
+        ],
+        crs=LAEA,
+    )
+    rng = series(shapely.box(5_000, 0, 30_010, 10_000))  # 10 m × 10 km into C: 0.1 km²
+    areas = area_by_zone(rng, zones)
+    assert areas.name == "area_km2"
+    assert areas.to_dict() == pytest.approx({"A": 150.0, "B": 100.0, "C": 0.1})
+    sliver = series(shapely.box(0, 0, 20_000.01, 10_000))  # 0.1 m into B: 0.001 km², a sliver
+    assert list(area_by_zone(sliver, zones).index) == ["A"]
+    with pytest.raises(SchemaError, match="no field 'country'; fields: name"):
+        area_by_zone(rng, zones, name_field="country")
+
+
+def test_dissolve_keeps_polygons_only() -> None:
+    touching = series(square(0, 0, 10), square(10, 0, 10))
+    assert dissolve(touching).iloc[0].area == pytest.approx(200.0)
+    assert dissolve(series(crs=LAEA)).iloc[0].is_empty
+
+
+coords = st.integers(min_value=0, max_value=40).map(lambda v: v * 1_000.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(coords, coords, coords, coords, st.integers(1, 30), st.integers(1, 30))
+def test_overlap_never_exceeds_either_area(
+    x0: float, y0: float, x1: float, y1: float, w: int, h: int
+) -> None:
+    a = series(square(x0, y0, w * 1_000.0))
+    b = series(shapely.box(x1, y1, x1 + w * 1_000.0, y1 + h * 1_000.0))
+    o = overlap(a, b)
+    assert 0.0 <= o.overlap_km2 <= min(o.range_km2, o.zone_km2) + 1e-9
+    assert o.overlap_pct_of_range == pytest.approx(share_pct(o.overlap_km2, o.range_km2))
+    swapped = overlap(b, a)
+    assert swapped.overlap_km2 == pytest.approx(o.overlap_km2)
