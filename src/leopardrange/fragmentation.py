@@ -39,6 +39,12 @@ class PatchMetrics:
         Σ aᵢ² / A, km².
     total_km2
         Total area of the patches, km².
+
+    Examples
+    --------
+    >>> m = PatchMetrics(2, 75.0, 200.0, 250.0, 400.0)
+    >>> m.n_patches, m.effective_mesh_size_km2
+    (2, 250.0)
     """
 
     n_patches: int

@@ -86,6 +86,12 @@ class Metric:
         metrics.json (e.g. ``{current_epoch}``).
     needs
         The study role without which the metric is missing (for messages).
+
+    Examples
+    --------
+    >>> m = registry()["competitor_overlap_km2"]
+    >>> m.unit, m.needs, m.title()
+    ('km²', 'competitor', 'overlap with competitor')
     """
 
     name: str
@@ -148,7 +154,13 @@ def _info(unit: str = "", meaning: str = "", *, default: Any = dataclasses.MISSI
 # ---------------------------------------------------------------------------- result parts
 @dataclass(frozen=True)
 class RunInfo:
-    """How a report was computed: study, CRS, method, version and inputs."""
+    """How a report was computed: study, CRS, method, version and inputs.
+
+    Examples
+    --------
+    >>> [m for m in registry() if m in {f.name for f in dataclasses.fields(RunInfo)}][:3]
+    ['study', 'species', 'analysis_crs']
+    """
 
     study: str = _info(meaning="Name of the study.")
     species: str | None = _info(meaning="Species studied.")
@@ -163,7 +175,13 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The current range and the park's share of it."""
+    """The current range and the park's share of it.
+
+    Examples
+    --------
+    >>> registry()["park_share_of_current_range_pct"].meaning
+    'Park ∩ current range ÷ current range × 100.'
+    """
 
     current_epoch: str = _info(meaning="The epoch taken as the current range.")
     current_range_km2: float = metric(
@@ -191,7 +209,15 @@ class Coverage:
 
 @dataclass(frozen=True)
 class EpochMetrics:
-    """One epoch of the range: area, loss against the first epoch, the park's share."""
+    """One epoch of the range: area, loss against the first epoch, the park's share.
+
+    Examples
+    --------
+    >>> registry()["range_epochs.annual_loss_pct"].unit
+    '%'
+    >>> EPOCH_EXPORT_FIELDS
+    ('area_km2', 'loss_vs_first_pct', 'annual_loss_pct', 'park_share_pct')
+    """
 
     epoch: str = _info(meaning="Epoch label.")
     year: int = _info("year", "Year of the epoch.")
@@ -217,7 +243,13 @@ class EpochMetrics:
 
 @dataclass(frozen=True)
 class NationalShare:
-    """The park's share of the current range within the country (or countries) it lies in."""
+    """The park's share of the current range within the country (or countries) it lies in.
+
+    Examples
+    --------
+    >>> NationalShare().park_share_of_national_range_pct is None  # no borders layer
+    True
+    """
 
     park_countries: Sequence[str] | None = _info(
         meaning="Countries holding at least 1 % of the park.", default=None
@@ -241,7 +273,13 @@ class NationalShare:
 
 @dataclass(frozen=True)
 class Breeding:
-    """Known breeding areas inside the park."""
+    """Known breeding areas inside the park.
+
+    Examples
+    --------
+    >>> Breeding().breeding_in_park_pct is None  # no breeding layer
+    True
+    """
 
     breeding_basis: str | None = _info(
         meaning="'count of points' or 'area of polygons'.", default=None
@@ -275,7 +313,13 @@ class Breeding:
 
 @dataclass(frozen=True)
 class CompetitorOverlap:
-    """Overlap of the current range with a competitor's range."""
+    """Overlap of the current range with a competitor's range.
+
+    Examples
+    --------
+    >>> registry()["competitor_overlap_pct_of_range"].needs
+    'competitor'
+    """
 
     competitor_overlap_km2: float | None = metric(
         "km²",
@@ -306,7 +350,13 @@ class CompetitorOverlap:
 
 @dataclass(frozen=True)
 class RedListMetrics:
-    """IUCN range metrics of the current range."""
+    """IUCN range metrics of the current range.
+
+    Examples
+    --------
+    >>> registry()["aoo_min_km2"].meaning
+    'The AOO minimised over the grid shifts.'
+    """
 
     eoo_km2: float = metric(
         "km²",
@@ -331,7 +381,14 @@ class RedListMetrics:
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """A published claim checked against the computed metric."""
+    """A published claim checked against the computed metric.
+
+    Examples
+    --------
+    >>> c = ClaimResult("c1", "eoo_km2", None, None, "about", 100.0, 5.0, 103.0, 3.0, True)
+    >>> c.to_dict()["pass"]
+    True
+    """
 
     id: str
     metric: str
@@ -495,6 +552,15 @@ def metric_value(result: Any, name: str) -> Any:
     ------
     StudyError
         If a per-epoch name names an epoch the range does not have.
+
+    Examples
+    --------
+    >>> from leopardrange import report
+    >>> result = report.run()
+    >>> round(metric_value(result, "range_epochs.2015.area_pct_of_first"), 2)
+    2.96
+    >>> metric_value(result, "fragmentation.n_patches")
+    8
     """
     match = _EPOCH_METRIC.match(name)
     if match:
@@ -564,6 +630,13 @@ def to_json_dict(result: Any) -> dict[str, Any]:
     -------
     dict
         Top-level keys in declaration order; NaN as ``None``.
+
+    Examples
+    --------
+    >>> from leopardrange import report
+    >>> content = to_json_dict(report.run())
+    >>> list(content)[:3], content["schema_version"]
+    (['study', 'species', 'analysis_crs'], 1)
     """
     out: dict[str, Any] = {}
     for attr, key, cls in _PARTS:

@@ -58,6 +58,13 @@ class Overlap:
         Area of range ∩ zone, km²; never more than either area.
     overlap_pct_of_range, overlap_pct_of_zone
         The overlap as a share of the range and of the zone, 0–100.
+
+    Examples
+    --------
+    >>> o = Overlap(range_km2=200.0, zone_km2=400.0, overlap_km2=100.0,
+    ...             overlap_pct_of_range=50.0, overlap_pct_of_zone=25.0)
+    >>> o.overlap_pct_of_range
+    50.0
     """
 
     range_km2: float

@@ -79,6 +79,14 @@ class AOOGrid:
         The shift that gave the minimum ((0, 0) when the fixed grid is the minimum).
     cells, cells_min
         Occupied cells on the fixed grid, and the minimum over the shifts.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> grid = aoo(gpd.GeoSeries([shapely.box(1_000, 1_000, 3_000, 3_000)], crs=laea)).grid
+    >>> grid.cells, grid.cells_min, grid.cell_km2
+    (4, 1, 4.0)
     """
 
     cell_km2: float
@@ -101,6 +109,13 @@ class AOO:
         The same, minimised over the grid shifts, km².
     grid
         The grid and the cell counts.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> aoo(gpd.GeoSeries([shapely.box(0, 0, 2_000, 2_000)], crs=laea)).aoo_km2
+    4.0
     """
 
     aoo_km2: float
@@ -120,6 +135,11 @@ class EOO:
         Area of the convex hull, km² (0 for fewer than three points or collinear ones).
     raised_to_aoo
         True when the hull was smaller than the AOO and the EOO was set to the AOO.
+
+    Examples
+    --------
+    >>> EOO(eoo_km2=12.0, hull_km2=0.0, raised_to_aoo=True).eoo_km2
+    12.0
     """
 
     eoo_km2: float
@@ -141,6 +161,11 @@ class ThresholdGrade:
         Per category, whether the value is under its threshold.
     meets
         The most severe category whose threshold the value is under, or ``None``.
+
+    Examples
+    --------
+    >>> criterion_b(eoo_km2=90.0, aoo_km2=600.0).b1.below
+    {'CR': True, 'EN': True, 'VU': True}
     """
 
     value_km2: float
@@ -154,6 +179,12 @@ class CriterionB:
     """Criterion B area thresholds met by the EOO (``b1``) and the AOO (``b2``).
 
     ``note`` says that area alone does not make a category.
+
+    Examples
+    --------
+    >>> b = criterion_b(eoo_km2=10_189.4, aoo_km2=6_956.0)
+    >>> b.to_dict()["B1"]["meets"], b.to_dict()["B2"]["meets"]
+    ('VU', None)
     """
 
     b1: ThresholdGrade

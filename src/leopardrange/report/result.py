@@ -48,6 +48,11 @@ class ReportInfo:
         ``borders``); roles without one get a default.
     borders_name_field
         Name field of the borders layer (country names).
+
+    Examples
+    --------
+    >>> ReportInfo(name="Snow leopard", labels={"park": "Sagarmatha NP"}).labels["park"]
+    'Sagarmatha NP'
     """
 
     name: str = "study"
@@ -87,6 +92,15 @@ class ReportResult:
         Analysis layers (GeoDataFrames in the analysis CRS) for maps and export.
     study
         The parsed study when the report was run from a study file.
+
+    Examples
+    --------
+    >>> from leopardrange import report
+    >>> result = report.run()
+    >>> result.current.epoch, round(result.epoch("2015").area_pct_of_first, 2)
+    ('2021', 2.96)
+    >>> result.metrics["current_epoch"], result.claims_passed
+    ('2021', False)
     """
 
     info: ReportInfo
