@@ -113,9 +113,9 @@ def load(name: str) -> Case:
     number = name[len(prefix) :]
     ini = DATA / "input" / folder / number / f"{name}.ini"
     parser = configparser.ConfigParser()
-    parser.read_string("[all]\n" + "\n".join(
-        ln for ln in ini.read_text().split("\n") if not ln.startswith("[")
-    ))  # fmt: skip
+    parser.read_string(
+        "[all]\n" + "\n".join(ln for ln in ini.read_text().split("\n") if not ln.startswith("["))
+    )
     cfg = parser["all"]
     cells, meta = read_grid(_path(cfg["habitat_file"]))
     is_res = _flag(cfg, "habitat_map_is_resistances", True)

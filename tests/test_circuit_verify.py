@@ -104,10 +104,16 @@ def test_all_to_one_12_maps_through_advanced_mode() -> None:
         grounds = np.full(case.habitat.size, np.nan)
         grounds[focal[n]] = 0.0  # a direct ground (0 ohm)
         result = circuit(
-            case.habitat, mode="advanced", conductance=True, sources=sources.reshape(case.habitat.shape),
-            grounds=grounds.reshape(case.habitat.shape), remove="rmvsrc", neighbors=case.options["neighbors"],
-            connect=case.options["connect"], short_circuit=case.options["short_circuit"],
-        )  # fmt: skip
+            case.habitat,
+            mode="advanced",
+            conductance=True,
+            sources=sources.reshape(case.habitat.shape),
+            grounds=grounds.reshape(case.habitat.shape),
+            remove="rmvsrc",
+            neighbors=case.options["neighbors"],
+            connect=case.options["connect"],
+            short_circuit=case.options["short_circuit"],
+        )
         _close_map("allToOneVerify12", f"curmap_{n}", result.current_maps[""])
         cumulative += np.nan_to_num(result.current_maps[""])
     _close_map("allToOneVerify12", "cum_curmap", cumulative)

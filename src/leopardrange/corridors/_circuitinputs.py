@@ -197,7 +197,7 @@ def aligned_raster(layer: Any, grid: HabitatGrid, *, what: str) -> np.ndarray:
         arr = src.read(1).astype(np.float64)
         if src.nodata is not None and not np.isnan(src.nodata):
             arr[arr == src.nodata] = np.nan
-    return arr
+    return np.asarray(arr)
 
 
 def _ids_from_array(arr: np.ndarray, what: str) -> np.ndarray:
@@ -213,7 +213,7 @@ def _ids_from_array(arr: np.ndarray, what: str) -> np.ndarray:
             f"{what} ids must be positive integers; found {_first_bad(vals < 0, vals)} "
             "(0 or nodata for none)"
         )
-    return vals.astype(np.int64)
+    return np.asarray(vals, dtype=np.int64)
 
 
 def _vector_ids(frame: Any, grid: HabitatGrid, field: str | None) -> np.ndarray:
@@ -254,9 +254,12 @@ def _vector_ids(frame: Any, grid: HabitatGrid, field: str | None) -> np.ndarray:
         if geom is None or geom.is_empty:
             continue
         mask = features.rasterize(
-            [(geom, 1)], out_shape=grid.shape, transform=grid.transform,
-            all_touched=bool(geom.area < 2 * cell_area), dtype="uint8",
-        ).astype(bool)  # fmt: skip
+            [(geom, 1)],
+            out_shape=grid.shape,
+            transform=grid.transform,
+            all_touched=bool(geom.area < 2 * cell_area),
+            dtype="uint8",
+        ).astype(bool)
         clash = np.unique(out[mask & (out != 0)])
         clash = clash[clash != fid]
         if clash.size:

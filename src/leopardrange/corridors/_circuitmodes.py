@@ -82,7 +82,10 @@ class _Component:
         deg = np.bincount(u, g, n) + np.bincount(v, g, n)
         diag = np.arange(n)
         lap = sparse.csr_matrix(
-            (np.concatenate([-g, -g, deg]), (np.concatenate([u, v, diag]), np.concatenate([v, u, diag]))),
+            (
+                np.concatenate([-g, -g, deg]),
+                (np.concatenate([u, v, diag]), np.concatenate([v, u, diag])),
+            ),
             shape=(n, n),
         )
         flat = net.nodemap.ravel()
@@ -129,7 +132,9 @@ class _Maps:
         return out
 
 
-def _columns(comp: _Component, focal_local: list[int], method: str, stats: SolveStats) -> dict[int, np.ndarray]:
+def _columns(
+    comp: _Component, focal_local: list[int], method: str, stats: SolveStats
+) -> dict[int, np.ndarray]:
     """Voltages for 1 A into each focal node, the first focal node grounded (see notes)."""
     anchor = focal_local[0]
     n = comp.nodes.size
@@ -216,8 +221,19 @@ def focal_arrays(
     ids = sorted(focal)
     out = CircuitArrays(mode=mode)
     if mode == "pairwise":
-        return _pairwise(conductance, focal, ids, regions, neighbors, connect, method, pairs,
-                         pair_maps, progress, out)  # fmt: skip
+        return _pairwise(
+            conductance,
+            focal,
+            ids,
+            regions,
+            neighbors,
+            connect,
+            method,
+            pairs,
+            pair_maps,
+            progress,
+            out,
+        )
     region_cells = [focal[i] for i in ids if focal[i].size > 1]
     if region_cells:
         regions = merge_regions(shape, regions, region_cells)
@@ -240,14 +256,24 @@ def focal_arrays(
                 progress(f"{mode}: focal id {i} ({ids.index(i) + 1} of {len(ids)})")
             mates = [j for j in partners(i) if j in members and node[j] != node[i]]
             if mode == "one-to-all":
-                volt = _one_to_all(comp, cols, comp.local(node[i]), strength[i],
-                                   [comp.local(node[j]) for j in mates], method, out.stats)  # fmt: skip
+                volt = _one_to_all(
+                    comp,
+                    cols,
+                    comp.local(node[i]),
+                    strength[i],
+                    [comp.local(node[j]) for j in mates],
+                    method,
+                    out.stats,
+                )
             else:
-                volt = _all_to_one(cols, comp.local(node[i]),
-                                   [(comp.local(node[j]), strength[j]) for j in mates])  # fmt: skip
+                volt = _all_to_one(
+                    cols, comp.local(node[i]), [(comp.local(node[j]), strength[j]) for j in mates]
+                )
             if volt is None:
                 out.unsolved.append(i)
-                out.resistances.append((i, "all", np.nan) if mode == "one-to-all" else ("all", i, np.nan))
+                out.resistances.append(
+                    (i, "all", np.nan) if mode == "one-to-all" else ("all", i, np.nan)
+                )
                 continue
             out.solved.append(i)
             if mode == "one-to-all":
@@ -271,7 +297,7 @@ def _all_to_one(
     u = -total * cols[ground]
     for f, s in sources:
         u = u + s * cols[f]
-    return u - u[ground]
+    return np.asarray(u - u[ground])
 
 
 def _one_to_all(
@@ -308,7 +334,7 @@ def _one_to_all(
     resid[source] -= strength
     resid[grounds] = 0.0
     if np.linalg.norm(resid) <= _SUPERPOSITION_TOL * abs(strength):
-        return volt
+        return np.asarray(volt)
     mask = np.ones(comp.nodes.size, dtype=bool)
     mask[grounds] = False
     keep = np.flatnonzero(mask)  # pragma: no cover - ill-conditioned focal sets only
@@ -378,8 +404,9 @@ def _pairwise(
         done += 1
         if progress:
             progress(f"pair {i}–{j} ({done} of {len(todo)}, focal regions joined)")
-        result[(i, j)] = _region_pair(conductance, focal, i, j, regions, neighbors, connect,
-                                      method, maps, out.stats)  # fmt: skip
+        result[(i, j)] = _region_pair(
+            conductance, focal, i, j, regions, neighbors, connect, method, maps, out.stats
+        )
     for i, j in todo:
         out.resistances.append((i, j, result[(i, j)]))
     return maps.into(out)

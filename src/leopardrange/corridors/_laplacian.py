@@ -116,7 +116,7 @@ def _edge_value(a: np.ndarray, b: np.ndarray, rule: str, diagonal: bool) -> np.n
     else:  # harmonic mean of conductances = reciprocal of the mean resistance
         with np.errstate(divide="ignore", invalid="ignore"):
             w = np.where((a > 0) & (b > 0), 2.0 * a * b / (a + b), 0.0)
-    return w / _SQRT2 if diagonal else w
+    return np.asarray(w / _SQRT2 if diagonal else w)
 
 
 def build_network(
@@ -239,7 +239,7 @@ def node_currents(
         to_ground = ground_conductance * voltages
         outflow += np.maximum(to_ground, 0.0)
         inflow += np.maximum(-to_ground, 0.0)
-    return np.maximum(inflow, outflow)
+    return np.asarray(np.maximum(inflow, outflow))
 
 
 # ---------------------------------------------------------------------------- memory

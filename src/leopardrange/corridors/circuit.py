@@ -1,5 +1,6 @@
-"""Circuit-theory connectivity on a raster: Circuitscape's pairwise, one-to-all, all-to-one
-and advanced modes.
+"""Circuit-theory connectivity on a raster (Circuitscape's four raster modes).
+
+Pairwise, one-to-all, all-to-one and advanced modes.
 
 A habitat raster (resistance or conductance per cell) is a network of resistors between
 neighbouring cells; current injected at focal nodes spreads through it like animals moving
@@ -121,8 +122,9 @@ class CircuitResult:
                 for a, b, r in self.pairs:
                     lines.append(f"{a},{b},{'' if np.isnan(r) else repr(float(r))}")
                 (tmp / "resistances.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-                write_map(tmp / "cumulative_current.tif", self.cumulative_current, self.grid,
-                          "amperes")  # fmt: skip
+                write_map(
+                    tmp / "cumulative_current.tif", self.cumulative_current, self.grid, "amperes"
+                )
                 if self.max_current is not None:
                     write_map(tmp / "max_current.tif", self.max_current, self.grid, "amperes")
                 for name, arr in self.current_maps.items():
@@ -288,7 +290,9 @@ def circuit(
         has = np.bincount(joined.ravel(), weights=on_network.ravel())
         on_network = on_network | ((joined > 0) & (has[joined] > 0))
     n_nodes_max = int(on_network.sum())
-    method = solver if solver != "auto" else ("direct" if n_nodes_max <= DIRECT_MAX_NODES else "amg")
+    method = (
+        solver if solver != "auto" else ("direct" if n_nodes_max <= DIRECT_MAX_NODES else "amg")
+    )
     limit = None if max_memory_gb is None else int(max_memory_gb * 1e9)
     metrics: dict[str, Any] = {
         "mode": mode,
@@ -304,9 +308,22 @@ def circuit(
         "habitat_nodes_max": n_nodes_max,
     }
     if mode == "advanced":
-        arrays = _advanced(grid, cond, regions, sources, grounds, grounds_are_conductances,
-                           remove, unit_currents, direct_grounds, neighbors, connect, method,
-                           limit, metrics)  # fmt: skip
+        arrays = _advanced(
+            grid,
+            cond,
+            regions,
+            sources,
+            grounds,
+            grounds_are_conductances,
+            remove,
+            unit_currents,
+            direct_grounds,
+            neighbors,
+            connect,
+            method,
+            limit,
+            metrics,
+        )
     else:
         if focal is None:
             raise CircuitError(f"{mode} mode needs focal nodes (--focal)")
@@ -326,9 +343,19 @@ def circuit(
         if pair_maps:
             need += 8 * values.size * n_pairs
         check_memory(need, limit, what=f"a {mode} run on {n_nodes_max:,} nodes ({method} solver)")
-        arrays = focal_arrays(cond, cells, mode=mode, regions=regions, neighbors=neighbors,
-                              connect=connect, method=method, pairs=pairs, strengths=strengths,
-                              pair_maps=pair_maps, progress=progress)  # fmt: skip
+        arrays = focal_arrays(
+            cond,
+            cells,
+            mode=mode,
+            regions=regions,
+            neighbors=neighbors,
+            connect=connect,
+            method=method,
+            pairs=pairs,
+            strengths=strengths,
+            pair_maps=pair_maps,
+            progress=progress,
+        )
         metrics.update(
             focal_ids=ids,
             focal_regions=[i for i in ids if cells[i].size > 1],
@@ -399,8 +426,11 @@ def _advanced(
     if direct_grounds:
         g = np.where(g != 0, np.inf, 0.0)
     n_nodes = int(np.isfinite(cond).sum())
-    check_memory(estimate_solver_bytes(n_nodes, method), limit,
-                 what=f"an advanced run on {n_nodes:,} nodes ({method} solver)")  # fmt: skip
+    check_memory(
+        estimate_solver_bytes(n_nodes, method),
+        limit,
+        what=f"an advanced run on {n_nodes:,} nodes ({method} solver)",
+    )
     metrics.update(
         sources=_input_name(sources) or "array",
         grounds=_input_name(grounds) or "array",
@@ -410,5 +440,13 @@ def _advanced(
         direct_grounds=direct_grounds,
         source_amperes=float(src.sum()),
     )
-    return advanced_arrays(cond, src, g, remove=remove, regions=regions, neighbors=neighbors,
-                           connect=connect, method=method)  # fmt: skip
+    return advanced_arrays(
+        cond,
+        src,
+        g,
+        remove=remove,
+        regions=regions,
+        neighbors=neighbors,
+        connect=connect,
+        method=method,
+    )
