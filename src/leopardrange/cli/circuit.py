@@ -347,3 +347,92 @@ class _TaskProgress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+PINCH_EPILOG = """\b
+Examples:
+  leopardrange resistance --out R.tif
+  leopardrange pinchpoints geodata/amur_leopard.gpkg:park \\
+      geodata/amur_leopard.gpkg:corridor_targets -r R.tif --out out/pinch --all-to-one
+
+\b
+For every least-cost link between cores (as `leopardrange linkages` finds them): the
+corridor within --cwd-cutoff cost units (default --corridor-pct % of the link's cost) of
+the least-cost route, Circuitscape's pairwise current between the two cores on it, and the
+link's effective resistance. Output (DIR): pinchpoints.tif (largest link current per
+cell, 1 A per link), all_to_one_current.tif (with --all-to-one), links.csv, cores.csv
+(current-flow centrality, as Linkage Mapper's Centrality Mapper), network.graphml,
+map.png and metrics.json.
+"""
+
+
+@click.command(epilog=PINCH_EPILOG, short_help="Pinch points and centrality of a core network.")
+@click.argument("cores", nargs=-1, required=True, metavar="CORES[:LAYER]...")
+@click.option(
+    "--resistance",
+    "-r",
+    "resistance_path",
+    required=True,
+    type=_raster,
+    help="Resistance GeoTIFF in a projected CRS.",
+)
+@options.out_dir_opt
+@click.option("--name-field", default="name", show_default=True, help="Unique core names.")
+@click.option("--where", metavar="SQL", help="OGR SQL filter on every CORES layer.")
+@click.option(
+    "--cwd-cutoff",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="COST",
+    help="Corridor: cells within this many cost units of the least-cost route.",
+)
+@click.option(
+    "--corridor-pct",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Without --cwd-cutoff: the cut-off as % of each link's cost.",
+)
+@click.option(
+    "--neighbors",
+    type=click.Choice(["8", "16"]),
+    default="8",
+    show_default=True,
+    help="Cost-distance moves.",
+)
+@click.option("--all-to-one", is_flag=True, help="Also run all-to-one on the union of corridors.")
+@options.assume_crs_opt
+@options.overwrite_opt
+@click.pass_context
+def pinchpoints(
+    ctx: click.Context, /, cores: tuple[str, ...], resistance_path: Path, out_dir: Path, **kw: Any
+) -> None:
+    """Pinch points, effective resistances and centrality of the links among CORES."""
+    from leopardrange.cli.corridors import _read_cores
+    from leopardrange.corridors.pinchpoints import pinch_points
+    from leopardrange.io import check_output
+
+    check_output(out_dir, overwrite=kw["overwrite"])
+    check_not_input(out_dir, [resistance_path, *cores])
+    merged = _read_cores(cores, kw["name_field"], kw["where"], kw["assume_crs"])
+    with options.progress_reporter(quiet=_quiet(ctx)) as progress:
+        result = pinch_points(
+            merged,
+            resistance_path,
+            name_field=kw["name_field"],
+            cwd_cutoff=kw["cwd_cutoff"],
+            corridor_pct=kw["corridor_pct"],
+            neighbors=int(kw["neighbors"]),
+            all_to_one=kw["all_to_one"],
+            progress=progress,
+        )
+        result.write(out_dir, overwrite=kw["overwrite"])
+    if _quiet(ctx):
+        return
+    click.echo(f"Pinch points written to {out_dir}: {len(result.links)} links")
+    for _, row in result.links.iterrows():
+        r = row["effective_resistance"]
+        click.echo(
+            f"  {row['from_core']} — {row['to_core']}: effective resistance "
+            f"{'not connected' if r != r else f'{r:,.4g}'}, centrality "
+            f"{row['current_flow_centrality']:.3g}"
+        )
