@@ -18,7 +18,7 @@ from rasterio.transform import from_origin
 
 from leopardrange.cli.main import main_group
 from leopardrange.corridors._laplacian import build_network, node_currents
-from leopardrange.corridors.circuit import circuit
+from leopardrange.corridors.circuit import run_circuit
 from leopardrange.errors import (
     CircuitError,
     CRSError,
@@ -32,7 +32,7 @@ LAEA = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m +no_defs"
 
 
 def _r(habitat: np.ndarray, focal: np.ndarray, **kw: object) -> dict[tuple[int, int], float]:
-    return {(a, b): r for a, b, r in circuit(habitat, focal, **kw).pairs}
+    return {(a, b): r for a, b, r in run_circuit(habitat, focal, **kw).pairs}
 
 
 # ------------------------------------------------------------------ known answers
@@ -105,8 +105,8 @@ def test_direct_and_amg_solvers_agree() -> None:
     focal = np.zeros(habitat.shape, dtype=int)
     for k, (i, j) in enumerate([(2, 3), (30, 40), (20, 10), (5, 45)], start=1):
         focal[i, j] = k
-    direct = circuit(habitat, focal, solver="direct")
-    amg = circuit(habitat, focal, solver="amg")
+    direct = run_circuit(habitat, focal, solver="direct")
+    amg = run_circuit(habitat, focal, solver="amg")
     for (a, b, r1), (_, _, r2) in zip(direct.pairs, amg.pairs, strict=True):
         assert r2 == pytest.approx(r1, rel=1e-7), (a, b)
     assert np.allclose(amg.cumulative_current, direct.cumulative_current, rtol=1e-6, atol=1e-9)
@@ -116,10 +116,10 @@ def test_direct_and_amg_solvers_agree() -> None:
 def test_one_to_all_and_all_to_one_known_answers() -> None:
     habitat = np.ones((1, 7))
     focal = np.array([[1, 0, 0, 2, 0, 0, 3]])
-    o2a = {a: r for a, _, r in circuit(habitat, focal, mode="one-to-all", neighbors=4).pairs}
+    o2a = {a: r for a, _, r in run_circuit(habitat, focal, mode="one-to-all", neighbors=4).pairs}
     assert o2a[2] == pytest.approx(1.5, rel=1e-12)  # 3 ohm | 3 ohm
     assert o2a[1] == pytest.approx(3.0, rel=1e-12)  # id 3 sits behind the grounded id 2
-    a2o = circuit(
+    a2o = run_circuit(
         habitat, focal, mode="all-to-one", neighbors=4, pair_maps=True, source_strengths={1: 2.0}
     )
     assert a2o.metrics["unsolved"] == []
@@ -132,11 +132,11 @@ def test_advanced_mode_source_and_ground() -> None:
     habitat = np.full((1, 5), 2.0)
     sources = np.array([[1.0, 0, 0, 0, 0]])
     grounds = np.array([[np.nan, np.nan, np.nan, np.nan, 0.0]])  # 0 ohm: direct
-    r = circuit(habitat, mode="advanced", sources=sources, grounds=grounds, neighbors=4)
+    r = run_circuit(habitat, mode="advanced", sources=sources, grounds=grounds, neighbors=4)
     assert r.voltage_maps[""][0, 0] == pytest.approx(8.0)  # 1 A through 4 x 2 ohm
     assert np.allclose(r.current_maps[""], 1.0)
     finite = np.array([[np.nan, np.nan, np.nan, np.nan, 3.0]])  # a 3 ohm ground
-    r = circuit(habitat, mode="advanced", sources=sources, grounds=finite, neighbors=4)
+    r = run_circuit(habitat, mode="advanced", sources=sources, grounds=finite, neighbors=4)
     assert r.voltage_maps[""][0, 0] == pytest.approx(11.0)
 
 
@@ -156,7 +156,7 @@ def test_pairs_in_different_components_have_no_resistance() -> None:
 
 def test_include_pairs_limits_the_pairs() -> None:
     focal = np.array([[1, 0, 2, 0, 3]])
-    res = circuit(np.ones((1, 5)), focal, include_pairs=[(3, 1)], neighbors=4)
+    res = run_circuit(np.ones((1, 5)), focal, include_pairs=[(3, 1)], neighbors=4)
     assert [(a, b) for a, b, _ in res.pairs] == [(1, 3)]
 
 
@@ -213,7 +213,7 @@ def test_kirchhoff_current_conservation_at_every_node(data: tuple, neighbors: in
     # and the public result carries the same resistance
     focal = np.zeros((n, n + 1), dtype=int)
     focal.flat[cells[0]], focal.flat[cells[1]] = 1, 2
-    r = circuit(np.array(values).reshape(n, n + 1), focal, neighbors=neighbors).pairs[0][2]
+    r = run_circuit(np.array(values).reshape(n, n + 1), focal, neighbors=neighbors).pairs[0][2]
     assert r == pytest.approx(volt[b] - volt[a], rel=1e-9)
 
 
@@ -283,7 +283,7 @@ def test_cli_writes_the_outputs(files: dict[str, Path]) -> None:
     } <= names
     lines = (out / "resistances.csv").read_text().splitlines()
     assert lines[0] == "from,to,resistance" and len(lines) == 7
-    api = circuit(files["habitat"], files["focal"])
+    api = run_circuit(files["habitat"], files["focal"])
     assert float(lines[1].split(",")[2]) == pytest.approx(api.pairs[0][2], rel=1e-12)
     with rasterio.open(out / "voltage_1_2.tif") as src:
         volt = src.read(1)
@@ -395,7 +395,7 @@ def test_bad_habitat_values(value: float, match: str, files: dict[str, Path]) ->
     habitat = np.ones((4, 4))
     habitat[2, 1] = value
     with pytest.raises(ResistanceError, match=match):
-        circuit(habitat, np.array([[1, 0, 0, 2]] * 4))
+        run_circuit(habitat, np.array([[1, 0, 0, 2]] * 4))
     path = _tif(files["dir"] / "bad.tif", habitat)
     code, text = _cli("circuit", path, "--focal", files["focal"], "--out", files["dir"] / "o")
     assert code == 1 and "row 2, col 1" in text and "Traceback" not in text
@@ -409,24 +409,24 @@ def test_nan_habitat_outside_nodata(files: dict[str, Path]) -> None:
     code, text = _cli("circuit", path, "--focal", files["focal"], "--out", files["dir"] / "o")
     assert code == 1 and "NaN cells outside nodata" in text
     with pytest.raises(ResistanceError, match="NaN cells outside nodata"):
-        circuit(path, files["focal"])
+        run_circuit(path, files["focal"])
 
 
 def test_geographic_crs_and_missing_crs(files: dict[str, Path]) -> None:
     geo = _tif(files["dir"] / "geo.tif", np.ones((12, 15)), crs="EPSG:4326", cell=0.01)
     with pytest.raises(CRSError, match="geographic CRS"):
-        circuit(geo, files["focal"])
+        run_circuit(geo, files["focal"])
     code, text = _cli("circuit", geo, "--focal", files["focal"], "--out", files["dir"] / "o")
     assert code == 1 and "geographic CRS" in text
     nocrs = _tif(files["dir"] / "nocrs.tif", np.ones((12, 15)), crs=None)
     with pytest.raises(CRSError, match="no CRS"):
-        circuit(nocrs, files["focal"])
+        run_circuit(nocrs, files["focal"])
 
 
 def test_fewer_than_two_focal_nodes(files: dict[str, Path]) -> None:
     one = _tif(files["dir"] / "one.tif", np.where(np.arange(180).reshape(12, 15) == 16, 3, 0))
     with pytest.raises(CircuitError, match="at least two focal ids; found 1"):
-        circuit(files["habitat"], one)
+        run_circuit(files["habitat"], one)
     code, text = _cli("circuit", files["habitat"], "--focal", one, "--out", files["dir"] / "o")
     assert code == 1 and "at least two focal ids" in text
 
@@ -436,7 +436,7 @@ def test_focal_ids_not_integers(files: dict[str, Path]) -> None:
     focal[1, 1], focal[3, 3] = 1.5, 2
     path = _tif(files["dir"] / "frac.tif", focal, nodata=None)
     with pytest.raises(CircuitError, match="must be integers"):
-        circuit(files["habitat"], path)
+        run_circuit(files["habitat"], path)
     code, text = _cli("circuit", files["habitat"], "--focal", path, "--out", files["dir"] / "o")
     assert code == 1 and "must be integers" in text
     import geopandas as gpd
@@ -465,7 +465,7 @@ def test_focal_on_nodata(files: dict[str, Path]) -> None:
     focal[5, 4], focal[1, 1] = 7, 1
     path = _tif(files["dir"] / "wet.tif", focal, nodata=None)
     with pytest.raises(SourceError, match=r"focal id 7 .* lies on nodata .*row 5, col 4"):
-        circuit(files["habitat"], path)
+        run_circuit(files["habitat"], path)
     code, text = _cli("circuit", files["habitat"], "--focal", path, "--out", files["dir"] / "o")
     assert code == 1 and "lies on nodata" in text
 
@@ -474,7 +474,7 @@ def test_pair_file_naming_an_unknown_id(files: dict[str, Path]) -> None:
     pairs = files["dir"] / "pairs.txt"
     pairs.write_text("mode include\n1 2\n1 12\n")
     with pytest.raises(CircuitError, match="names focal id '12', which is not a focal id"):
-        circuit(files["habitat"], files["focal"], include_pairs=pairs)
+        run_circuit(files["habitat"], files["focal"], include_pairs=pairs)
     code, text = _cli(
         "circuit",
         files["habitat"],
@@ -488,13 +488,13 @@ def test_pair_file_naming_an_unknown_id(files: dict[str, Path]) -> None:
     assert code == 1 and "not a focal id" in text
     matrix = files["dir"] / "m.txt"
     matrix.write_text("min 2\nmax 50\n0 1 2 3\n1 0 5 1\n2 5 0 1\n3 1 1 0\n")
-    res = circuit(files["habitat"], files["focal"], include_pairs=matrix)
+    res = run_circuit(files["habitat"], files["focal"], include_pairs=matrix)
     assert [(a, b) for a, b, _ in res.pairs] == [(1, 2)]
 
 
 def test_system_too_large_for_memory(files: dict[str, Path]) -> None:
     with pytest.raises(MemoryLimitError, match=r"needs about .* GB, more than the memory limit"):
-        circuit(files["habitat"], files["focal"], max_memory_gb=1e-6)
+        run_circuit(files["habitat"], files["focal"], max_memory_gb=1e-6)
     code, text = _cli(
         "circuit",
         files["habitat"],
@@ -519,26 +519,26 @@ def test_output_never_inside_an_input(files: dict[str, Path]) -> None:
 def test_misaligned_raster_and_bad_options(files: dict[str, Path]) -> None:
     small = _tif(files["dir"] / "small.tif", np.ones((3, 3)), nodata=None)
     with pytest.raises(CircuitError, match="not on the habitat grid"):
-        circuit(files["habitat"], small)
+        run_circuit(files["habitat"], small)
     with pytest.raises(CircuitError, match="mode must be one of"):
-        circuit(files["habitat"], files["focal"], mode="sideways")
+        run_circuit(files["habitat"], files["focal"], mode="sideways")
     code, text = _cli("circuit", files["habitat"], "--out", files["dir"] / "o")
     assert code == 2 and "needs --focal" in text
     with pytest.raises(OutputExistsError):
-        circuit(files["habitat"], files["focal"]).write(files["dir"])
+        run_circuit(files["habitat"], files["focal"]).write(files["dir"])
 
 
 def test_strength_file_errors(files: dict[str, Path]) -> None:
     bad = files["dir"] / "s.txt"
     bad.write_text("1 0.5\n2 -1\n")
     with pytest.raises(CircuitError, match="must be >= 0"):
-        circuit(files["habitat"], files["focal"], mode="one-to-all", source_strengths=bad)
+        run_circuit(files["habitat"], files["focal"], mode="one-to-all", source_strengths=bad)
 
 
 def test_circuit_kernel_import_stays_lean() -> None:
     code = (
-        "import sys; from leopardrange.corridors.circuit import circuit; "
-        "import numpy as np; circuit(np.ones((3, 3)), np.array([[1,0,0],[0,0,0],[0,0,2]])); "
+        "import sys; from leopardrange.corridors.circuit import run_circuit; "
+        "import numpy as np; run_circuit(np.ones((3, 3)), np.array([[1,0,0],[0,0,0],[0,0,2]])); "
         "heavy = sorted(m for m in ('geopandas', 'matplotlib', 'networkx', 'numba', 'pandas',"
         " 'dask', 'distributed') if m in sys.modules); print(','.join(heavy))"
     )

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from leopardrange.cli.main import main_group
 from leopardrange.corridors import omniscape as om
-from leopardrange.corridors.omniscape import omniscape, task_memory_bytes
+from leopardrange.corridors.omniscape import run_omniscape, task_memory_bytes
 from leopardrange.errors import CircuitError, ClusterError, MemoryLimitError
 from tests.circuitscape_cases import read_grid
 from tests.test_circuit import _tif
@@ -48,7 +48,7 @@ def test_omniscape_jl_outputs(test: str, ini: str) -> None:
     else:
         kw["source"], _ = read_grid(DATA / cfg["source_file"].strip())
         kw["source_threshold"] = float(cfg["source_threshold"])
-    result = omniscape(resistance, client="synchronous", omniscape_edges=True, **kw)
+    result = run_omniscape(resistance, client="synchronous", omniscape_edges=True, **kw)
     outputs = {
         "cum_currmap": result.cumulative_current,
         "flow_potential": result.flow_potential,
@@ -91,7 +91,7 @@ def test_one_and_two_workers_give_the_same_result(landscape: tuple[np.ndarray, n
 
     res, src = landscape
     kw = {"radius": 6, "block_size": 3, "source": src, "rows_per_task": 2}
-    serial = omniscape(res, client="synchronous", **kw)
+    serial = run_omniscape(res, client="synchronous", **kw)
     runs = []
     for n in (1, 2):
         with (
@@ -100,7 +100,7 @@ def test_one_and_two_workers_give_the_same_result(landscape: tuple[np.ndarray, n
             ) as cluster,
             Client(cluster) as client,
         ):
-            runs.append(omniscape(res, client=client, **kw))
+            runs.append(run_omniscape(res, client=client, **kw))
             assert len(client.scheduler_info()["workers"]) == n
     for name in ("cumulative_current", "flow_potential", "normalized_current"):
         a, b, c = (getattr(r, name) for r in (runs[0], runs[1], serial))
@@ -117,7 +117,7 @@ def test_unreachable_scheduler(
     with pytest.raises(
         ClusterError, match=r"cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'"
     ):
-        omniscape(res, radius=3, scheduler="tcp://127.0.0.1:9")
+        run_omniscape(res, radius=3, scheduler="tcp://127.0.0.1:9")
     habitat = _tif(tmp_path / "h.tif", np.nan_to_num(res, nan=-9999.0))
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
     out = CliRunner().invoke(
@@ -180,7 +180,7 @@ def test_task_memory_bound_holds_and_is_checked(landscape: tuple[np.ndarray, np.
         Client(cluster) as client,
         pytest.raises(MemoryLimitError, match="more than a worker's memory limit"),
     ):
-        omniscape(res, radius=6, client=client)
+        run_omniscape(res, radius=6, client=client)
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_task_memory_bound_holds_and_is_checked(landscape: tuple[np.ndarray, np.
 )
 def test_bad_options(kw: dict[str, int], match: str) -> None:
     with pytest.raises(CircuitError, match=match):
-        omniscape(np.ones((5, 5)), client="synchronous", **kw)  # type: ignore[arg-type]
+        run_omniscape(np.ones((5, 5)), client="synchronous", **kw)  # type: ignore[arg-type]
     with pytest.raises(CircuitError, match="not on the habitat grid|has shape"):
-        omniscape(np.ones((5, 5)), radius=2, source=np.ones((4, 4)), client="synchronous")
+        run_omniscape(np.ones((5, 5)), radius=2, source=np.ones((4, 4)), client="synchronous")
     assert math.isfinite(task_memory_bytes(10, radius=2))

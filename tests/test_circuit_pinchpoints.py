@@ -11,7 +11,7 @@ import shapely
 from click.testing import CliRunner
 
 from leopardrange.cli.main import main_group
-from leopardrange.corridors.circuit import circuit
+from leopardrange.corridors.circuit import run_circuit
 from leopardrange.corridors.pinchpoints import pinch_points
 from leopardrange.errors import CircuitError
 from tests.test_circuit import LAEA, _tif
@@ -47,7 +47,7 @@ def test_pinch_points_on_the_corridors(landscape: tuple[Path, gpd.GeoDataFrame])
     inside = np.isfinite(result.pinchpoints)
     assert inside.sum() < grid.values.size and result.all_to_one_current is not None
     assert (result.cores["current_flow_centrality"] >= -1e-12).all()
-    r = circuit(np.ones((1, 3)), np.array([[1, 0, 2]]), neighbors=4).pairs[0][2]
+    r = run_circuit(np.ones((1, 3)), np.array([[1, 0, 2]]), neighbors=4).pairs[0][2]
     assert r == pytest.approx(2.0)
 
 

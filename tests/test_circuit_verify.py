@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from leopardrange.corridors.circuit import CircuitResult, circuit
+from leopardrange.corridors.circuit import CircuitResult, run_circuit
 from tests import circuitscape_cases as cc
 
 RTOL_RESISTANCE = 1e-6
@@ -21,7 +21,7 @@ TOL_MAP = 1e-5
 
 
 def _run(case: cc.Case) -> CircuitResult:
-    return circuit(case.habitat, conductance=True, pair_maps=True, **case.options)
+    return run_circuit(case.habitat, conductance=True, pair_maps=True, **case.options)
 
 
 def _close_map(name: str, suffix: str, ours: np.ndarray | None) -> None:
@@ -103,7 +103,7 @@ def test_all_to_one_12_maps_through_advanced_mode() -> None:
                 sources[cells[0]] += strengths.get(m, 1.0) if allowed else 1.0
         grounds = np.full(case.habitat.size, np.nan)
         grounds[focal[n]] = 0.0  # a direct ground (0 ohm)
-        result = circuit(
+        result = run_circuit(
             case.habitat,
             mode="advanced",
             conductance=True,

@@ -127,7 +127,7 @@ passes in leopardrange's tests.
 @click.pass_context
 def circuit(ctx: click.Context, /, habitat: Path, out_dir: Path, **kw: Any) -> None:
     """Effective resistances and current maps of HABITAT between focal nodes."""
-    from leopardrange.corridors.circuit import circuit as run
+    from leopardrange.corridors.circuit import run_circuit as run
     from leopardrange.io import check_output
 
     check_output(out_dir, overwrite=kw["overwrite"])
@@ -275,7 +275,7 @@ def omniscape(ctx: click.Context, /, habitat: Path, out_dir: Path, **kw: Any) ->
     """Omnidirectional current flow over HABITAT (the Omniscape algorithm) on Dask."""
     import math
 
-    from leopardrange.corridors.omniscape import omniscape as run
+    from leopardrange.corridors.omniscape import run_omniscape as run
     from leopardrange.io import check_output
 
     check_output(out_dir, overwrite=kw["overwrite"])

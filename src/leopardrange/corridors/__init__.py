@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 # peak memory depends on it (benchmarks/README.md).
 _WHERE = {
     "CircuitResult": "circuit",
-    "circuit": "circuit",
+    "run_circuit": "circuit",
     "OmniscapeResult": "omniscape",
-    "omniscape": "omniscape",
+    "run_omniscape": "omniscape",
     "PinchPointResult": "pinchpoints",
     "pinch_points": "pinchpoints",
     "IGBP_FOREST_CLASSES": "corridor",
@@ -48,7 +48,7 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
-    from .circuit import CircuitResult, circuit
+    from .circuit import CircuitResult, run_circuit
     from .corridor import (
         IGBP_FOREST_CLASSES,
         CorridorResult,
@@ -70,7 +70,7 @@ if TYPE_CHECKING:
         LinkageResult,
         linkage_network,
     )
-    from .omniscape import OmniscapeResult, omniscape
+    from .omniscape import OmniscapeResult, run_omniscape
     from .pinchpoints import PinchPointResult, pinch_points
     from .resistance import (
         RESISTANCE_NODATA,
@@ -103,18 +103,18 @@ __all__ = [
     "ResistanceRecipe",
     "ResistanceSurface",
     "build_resistance",
-    "circuit",
     "cost_distance",
     "cost_distance_raster",
     "least_cost_corridor",
     "least_cost_path",
     "linkage_network",
     "min_width_m",
-    "omniscape",
     "path_length_m",
     "path_to_xy",
     "pinch_points",
     "read_recipe",
     "read_resistance",
+    "run_circuit",
+    "run_omniscape",
     "warp_raster",
 ]

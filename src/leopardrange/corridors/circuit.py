@@ -51,7 +51,7 @@ from ._laplacian import (
     estimate_solver_bytes,
 )
 
-__all__ = ["MODES", "REMOVE_RULES", "CircuitResult", "HabitatGrid", "circuit", "read_habitat"]
+__all__ = ["MODES", "REMOVE_RULES", "CircuitResult", "HabitatGrid", "read_habitat", "run_circuit"]
 
 MODES = ("pairwise", "one-to-all", "all-to-one", "advanced")
 REMOVE_RULES = ("keepall", "rmvsrc", "rmvgnd", "rmvall")
@@ -157,7 +157,7 @@ def _input_name(x: Any) -> str | None:
     return Path(x).name if isinstance(x, (str, os.PathLike)) else None
 
 
-def circuit(
+def run_circuit(
     habitat: Any,
     focal: Any = None,
     *,
@@ -260,7 +260,7 @@ def circuit(
     --------
     Two cells of resistance 1 in series with a third: 1 + 1 = 2 ohms end to end.
 
-    >>> r = circuit(np.ones((1, 3)), np.array([[1, 0, 2]]), neighbors=4)
+    >>> r = run_circuit(np.ones((1, 3)), np.array([[1, 0, 2]]), neighbors=4)
     >>> r.pairs
     [(1, 2, 2.0)]
     """

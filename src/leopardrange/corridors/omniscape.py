@@ -48,7 +48,7 @@ from leopardrange.errors import CircuitError, ClusterError, MemoryLimitError
 from ._circuitinputs import HabitatGrid, aligned_raster, read_habitat
 from ._laplacian import build_network, estimate_solver_bytes, grounded, node_currents
 
-__all__ = ["OmniscapeResult", "omniscape", "task_memory_bytes"]
+__all__ = ["OmniscapeResult", "run_omniscape", "task_memory_bytes"]
 
 Progress = Callable[[int, int], None] | None
 #: Target rows per task when not given: about this many tasks in all, whatever the cluster.
@@ -307,7 +307,7 @@ def _ordered(futures: list[Any], as_completed: Any) -> Iterator[tuple[int, Any]]
             nxt += 1
 
 
-def omniscape(
+def run_omniscape(
     habitat: Any,
     *,
     radius: int,
@@ -385,7 +385,7 @@ def omniscape(
     --------
     ``client="synchronous"`` runs in this process, without Dask:
 
-    >>> r = omniscape(np.ones((9, 9)), radius=3, client="synchronous")
+    >>> r = run_omniscape(np.ones((9, 9)), radius=3, client="synchronous")
     >>> r.metrics["targets"], bool(r.cumulative_current.max() > 0)
     (81, True)
     """

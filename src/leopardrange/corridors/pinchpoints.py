@@ -158,7 +158,7 @@ def pinch_points(
     import networkx as nx
     import pandas as pd
 
-    from .circuit import circuit
+    from .circuit import run_circuit
     from .corridor import area_mask
     from .costdistance import cost_distance
     from .linkages import linkage_network
@@ -204,7 +204,7 @@ def pinch_points(
         }
         if progress:
             progress(f"circuit {a} – {b}")
-        run = circuit(habitat, focal, neighbors=circuit_neighbors, solver=solver)
+        run = run_circuit(habitat, focal, neighbors=circuit_neighbors, solver=solver)
         r_eff = run.pairs[0][2]
         sub = pinch[r0:r1, c0:c1]
         cur = run.cumulative_current
@@ -226,7 +226,7 @@ def pinch_points(
         habitat = np.where(union, grid.values, np.nan)
         focal = {k + 1: np.flatnonzero(masks[n] & union) for k, n in enumerate(names)}
         focal = {k: v for k, v in focal.items() if v.size}
-        a2o = circuit(
+        a2o = run_circuit(
             habitat, focal, mode="all-to-one", neighbors=circuit_neighbors, solver=solver
         ).cumulative_current
     graph = nx.Graph()
