@@ -35,7 +35,15 @@ import numpy as np
 
 from leopardrange.errors import CircuitError
 
-from ._laplacian import Network, SolveStats, SystemSolver, build_network, grounded, node_currents
+from ._laplacian import (
+    Network,
+    SolveStats,
+    SystemSolver,
+    build_network,
+    grounded,
+    laplacian_of,
+    node_currents,
+)
 
 __all__ = ["CircuitArrays", "advanced_arrays", "focal_arrays"]
 
@@ -74,20 +82,9 @@ class _Component:
 
     @classmethod
     def of(cls, net: Network, c: int) -> _Component:
-        from scipy import sparse
-
         nodes = net.component_nodes(c)
         u, v, g = net.edges_within(nodes)
-        n = nodes.size
-        deg = np.bincount(u, g, n) + np.bincount(v, g, n)
-        diag = np.arange(n)
-        lap = sparse.csr_matrix(
-            (
-                np.concatenate([-g, -g, deg]),
-                (np.concatenate([u, v, diag]), np.concatenate([v, u, diag])),
-            ),
-            shape=(n, n),
-        )
+        lap = laplacian_of(nodes.size, u, v, g)
         flat = net.nodemap.ravel()
         cells = np.flatnonzero((flat >= 0) & np.isin(flat, nodes))
         return cls(nodes, lap, u, v, g, cells, np.searchsorted(nodes, flat[cells]))

@@ -86,15 +86,7 @@ class Network:
 
     def laplacian(self) -> Any:
         """The graph Laplacian (scipy.sparse CSR, ``n_nodes`` square)."""
-        from scipy import sparse
-
-        n = self.n_nodes
-        deg = np.bincount(self.u, self.g, n) + np.bincount(self.v, self.g, n)
-        diag = np.arange(n, dtype=np.int64)
-        rows = np.concatenate([self.u, self.v, diag])
-        cols = np.concatenate([self.v, self.u, diag])
-        data = np.concatenate([-self.g, -self.g, deg])
-        return sparse.csr_matrix((data, (rows, cols)), shape=(n, n))
+        return laplacian_of(self.n_nodes, self.u, self.v, self.g)
 
     def component_nodes(self, c: int) -> np.ndarray:
         """Nodes of component ``c`` (sorted)."""
@@ -108,6 +100,17 @@ class Network:
         u = np.searchsorted(nodes, self.u[keep])
         v = np.searchsorted(nodes, self.v[keep])
         return u, v, self.g[keep]
+
+
+def laplacian_of(n: int, u: np.ndarray, v: np.ndarray, g: np.ndarray) -> Any:
+    """Laplacian (CSR) of ``n`` nodes joined by edges ``u``-``v`` of conductance ``g``."""
+    from scipy import sparse
+
+    deg = np.bincount(u, g, n) + np.bincount(v, g, n)
+    diag = np.arange(n, dtype=np.int64)
+    rows = np.concatenate([u, v, diag])
+    cols = np.concatenate([v, u, diag])
+    return sparse.csr_matrix((np.concatenate([-g, -g, deg]), (rows, cols)), shape=(n, n))
 
 
 def _edge_value(a: np.ndarray, b: np.ndarray, rule: str, diagonal: bool) -> np.ndarray:

@@ -46,7 +46,14 @@ import numpy as np
 from leopardrange.errors import CircuitError, ClusterError, MemoryLimitError
 
 from ._circuitinputs import HabitatGrid, aligned_raster, read_habitat
-from ._laplacian import build_network, estimate_solver_bytes, grounded, node_currents
+from ._laplacian import (
+    SystemSolver,
+    build_network,
+    estimate_solver_bytes,
+    grounded,
+    laplacian_of,
+    node_currents,
+)
 
 __all__ = ["OmniscapeResult", "run_omniscape", "task_memory_bytes"]
 
@@ -133,29 +140,10 @@ def _window_current(
     if not s.any():
         return out
     u, v, w = net.edges_within(nodes)
-    from scipy import sparse
-    from scipy.sparse.linalg import splu
-
-    n = nodes.size
-    deg = np.bincount(u, w, n) + np.bincount(v, w, n)
-    diag = np.arange(n)
-    lap = sparse.csr_matrix(
-        (
-            np.concatenate([-w, -w, deg]),
-            (np.concatenate([u, v, diag]), np.concatenate([v, u, diag])),
-        ),
-        shape=(n, n),
-    )
-    keep = np.delete(np.arange(n), gl)
-    volt = np.zeros(n)
-    if keep.size:
-        lu = splu(
-            grounded(lap, keep).tocsc(),
-            permc_spec="MMD_AT_PLUS_A",
-            diag_pivot_thresh=0.0,
-            options={"SymmetricMode": True},
-        )
-        volt[keep] = lu.solve(s[keep])
+    lap = laplacian_of(nodes.size, u, v, w)
+    keep = np.delete(np.arange(nodes.size), gl)
+    volt = np.zeros(nodes.size)
+    volt[keep] = SystemSolver(grounded(lap, keep), method="direct").solve(s[keep])
     cur = node_currents(u, v, w, volt)
     out.flat[cells] = cur[local]
     return out
