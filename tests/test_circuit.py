@@ -544,3 +544,44 @@ def test_circuit_kernel_import_stays_lean() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_points_sharing_a_cell_are_one_node_and_names_are_kept(files: dict[str, Path]) -> None:
+    import geopandas as gpd
+    import shapely
+
+    pts = gpd.GeoDataFrame(
+        {"site": [1, 2, 3], "name": ["Barabash", "Kedrovaya", "Barabash east"]},
+        geometry=[
+            shapely.Point(1500, 10500),
+            shapely.Point(13500, 1500),
+            shapely.Point(1600, 10400),
+        ],
+        crs=LAEA,
+    )
+    res = run_circuit(files["habitat"], pts, focal_field="site")
+    r = {(a, b): x for a, b, x in res.pairs}
+    assert r[(1, 3)] == 0.0 and r[(1, 2)] == pytest.approx(r[(2, 3)])
+    assert res.metrics["focal_names"] == {1: "Barabash", 2: "Kedrovaya", 3: "Barabash east"}
+
+
+def test_advanced_needs_a_source_and_a_ground_on_habitat() -> None:
+    habitat = np.ones((2, 3))
+    zeros, grounds = np.zeros((2, 3)), np.full((2, 3), np.nan)
+    grounds[0, 0] = 0.0
+    with pytest.raises(CircuitError, match="inject no current"):
+        run_circuit(habitat, mode="advanced", sources=zeros, grounds=grounds)
+    sources = zeros.copy()
+    sources[1, 2] = 1.0
+    with pytest.raises(CircuitError, match="no ground on habitat"):
+        run_circuit(habitat, mode="advanced", sources=sources, grounds=np.full((2, 3), np.nan))
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from leopardrange.corridors import _circuitinputs, _laplacian, circuit, omniscape
+
+    for module in (_laplacian, _circuitinputs, circuit, omniscape):
+        failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert failed == 0 and tried > 0, module.__name__

@@ -197,3 +197,29 @@ def test_bad_options(kw: dict[str, int], match: str) -> None:
     with pytest.raises(CircuitError, match="not on the habitat grid|has shape"):
         run_omniscape(np.ones((5, 5)), radius=2, source=np.ones((4, 4)), client="synchronous")
     assert math.isfinite(task_memory_bytes(10, radius=2))
+
+
+def test_no_source_and_bad_cutoff() -> None:
+    with pytest.raises(CircuitError, match="no block holds a source"):
+        run_omniscape(np.ones((6, 6)), radius=2, source=np.zeros((6, 6)), client="synchronous")
+    with pytest.raises(CircuitError, match="r_cutoff must be a positive"):
+        run_omniscape(np.ones((6, 6)), radius=2, r_cutoff=0.0, client="synchronous")
+    with pytest.raises(CircuitError, match="no block holds a source"):
+        run_omniscape(np.full((6, 6), 5.0), radius=2, r_cutoff=1.0, client="synchronous")
+
+
+def test_uniform_windows_share_a_factorisation(landscape: tuple[np.ndarray, np.ndarray]) -> None:
+    """The cached uniform solve equals a fresh one for every target of a band."""
+    res, src = landscape
+    p = om._Params(5, 1, 3, 8, True, False, None)
+    cond = 1.0 / np.nan_to_num(res, nan=1.0)
+    targets = np.array([[12.0, x, 2.0] for x in range(1, 44, 3)])
+    _, fp = om._band_task(cond[:20], src[:20], targets, 0, p)
+    expected = np.zeros((20, 44))
+    for _, x, amps in targets:
+        x = int(x)
+        c0, c1 = max(x - 6, 0), min(x + 7, 44)
+        window = (slice(6, 19), slice(c0, c1))
+        s = om._target_sources(src[:20], window, 6, x - c0, amps, p)
+        expected[window] += om._window_current(np.ones((13, c1 - c0)), s, (6, x - c0), 8)
+    assert fp is not None and np.allclose(fp, expected, rtol=1e-12, atol=1e-14)

@@ -18,6 +18,7 @@ import numpy as np
 from leopardrange.errors import CircuitError, CRSError, ResistanceError, SourceError
 
 __all__ = [
+    "FocalSet",
     "HabitatGrid",
     "aligned_raster",
     "focal_cells",
@@ -216,7 +217,10 @@ def _ids_from_array(arr: np.ndarray, what: str) -> np.ndarray:
     return np.asarray(vals, dtype=np.int64)
 
 
-def _vector_ids(frame: Any, grid: HabitatGrid, field: str | None) -> np.ndarray:
+def _vector_ids(
+    frame: Any, grid: HabitatGrid, field: str | None
+) -> tuple[dict[int, np.ndarray], dict[int, str]]:
+    """Cells of each focal id of a vector layer (ids may share cells), and the ids' names."""
     from rasterio import features
 
     if grid.crs is None:
@@ -234,23 +238,27 @@ def _vector_ids(frame: Any, grid: HabitatGrid, field: str | None) -> np.ndarray:
                 f"{', '.join(cols) or '(no attribute fields)'}"
             )
         raw = frame[field].tolist()
-        try:
-            ids = np.array([float(v) for v in raw])
-        except (TypeError, ValueError):
-            bad = next(v for v in raw if not _is_number(v))
+        bad = [v for v in raw if not _is_number(v)]
+        if bad:
             raise CircuitError(
-                f"focal ids must be integers; field {field!r} holds {bad!r}; use a field of "
+                f"focal ids must be integers; field {field!r} holds {bad[0]!r}; use a field of "
                 "integer ids, or omit --focal-field to number the features 1..N"
-            ) from None
-        if not np.all(np.isfinite(ids) & (ids == np.round(ids)) & (ids > 0)):
-            bad = next(v for v in raw if not (float(v) > 0 and float(v) == round(float(v))))
+            )
+        ids = np.array([float(v) for v in raw])
+        ok = np.isfinite(ids) & (ids == np.round(ids)) & (ids > 0)
+        if not ok.all():
             raise CircuitError(
-                f"focal ids must be positive integers; field {field!r} holds {bad!r}"
+                f"focal ids must be positive integers; field {field!r} holds "
+                f"{raw[int(np.flatnonzero(~ok)[0])]!r}"
             )
         ids = ids.astype(np.int64)
-    out = np.zeros(grid.shape, dtype=np.int64)
+    names: dict[int, str] = {}
+    if "name" in frame.columns:
+        for fid, name in zip(ids.tolist(), frame["name"].tolist(), strict=True):
+            names.setdefault(int(fid), str(name))
+    cells: dict[int, list[np.ndarray]] = {}
     cell_area = abs(grid.transform.a * grid.transform.e)
-    for geom, fid in zip(frame.geometry, ids, strict=True):
+    for geom, fid in zip(frame.geometry, ids.tolist(), strict=True):
         if geom is None or geom.is_empty:
             continue
         mask = features.rasterize(
@@ -259,16 +267,29 @@ def _vector_ids(frame: Any, grid: HabitatGrid, field: str | None) -> np.ndarray:
             transform=grid.transform,
             all_touched=bool(geom.area < 2 * cell_area),
             dtype="uint8",
-        ).astype(bool)
-        clash = np.unique(out[mask & (out != 0)])
-        clash = clash[clash != fid]
-        if clash.size:
-            raise CircuitError(
-                f"focal features {int(clash[0])} and {int(fid)} overlap; focal areas with "
-                "different ids must not share cells"
-            )
-        out[mask] = fid
-    return out
+        )
+        cells.setdefault(int(fid), []).append(np.flatnonzero(mask.ravel()))
+    return {k: np.unique(np.concatenate(v)) for k, v in cells.items()}, names
+
+
+def _cells_by_id(ids: np.ndarray) -> dict[int, np.ndarray]:
+    flat = ids.ravel()
+    order = np.argsort(flat, kind="stable")
+    uniq, starts = np.unique(flat[order], return_index=True)
+    bounds = [*starts.tolist(), flat.size]
+    return {
+        int(fid): np.sort(order[bounds[k] : bounds[k + 1]])
+        for k, fid in enumerate(uniq.tolist())
+        if fid != 0
+    }
+
+
+@dataclass(frozen=True)
+class FocalSet:
+    """Focal ids: the flat indices of each id's cells, and names where the layer has them."""
+
+    cells: dict[int, np.ndarray]
+    names: dict[int, str]
 
 
 def _is_number(v: Any) -> bool:
@@ -286,35 +307,42 @@ def focal_cells(
     *,
     field: str | None = None,
     assume_crs: Any = None,
-) -> dict[int, np.ndarray]:
+) -> FocalSet:
     """Focal ids and the flat indices of their cells.
 
     Parameters
     ----------
-    focal : path, ``PATH:LAYER``, GeoDataFrame or ndarray
+    focal : path, ``PATH:LAYER``, GeoDataFrame, ndarray or mapping
         A raster of integer ids (0/nodata: none), or a vector layer: polygons become focal
         regions (the cells whose centre they hold; all touched cells for polygons under two
-        cells), points their cell.
+        cells), points their cell; features may share cells (then their ids share a node).
+        A mapping gives each id's flat cell indices (``np.ravel_multi_index``).
     grid : HabitatGrid
     on_network : ndarray of bool
         Cells that are circuit nodes (habitat, or a habitat short-circuit region).
     field : str, optional
         Field of integer ids (vector layers); default: features numbered 1..N.
 
+    Returns
+    -------
+    FocalSet
+        With the ``name`` field's values of a vector layer as names.
+
     Raises
     ------
     CircuitError
-        Ids that are not positive integers; overlapping focal features; a raster off the grid.
+        Ids that are not positive integers; a raster off the grid.
     SourceError
         A focal id with no cell on the grid, or only on nodata.
     """
+    names: dict[int, str] = {}
     if isinstance(focal, Mapping):
-        return _checked_mapping(focal, grid, on_network)
+        return FocalSet(_checked_mapping(focal, grid, on_network), {})
     if isinstance(focal, np.ndarray):
-        ids = _ids_from_array(aligned_raster(focal, grid, what="focal"), "focal")
+        cells = _cells_by_id(_ids_from_array(aligned_raster(focal, grid, what="focal"), "focal"))
         label = "focal array"
     elif hasattr(focal, "geometry"):
-        ids = _vector_ids(focal, grid, field)
+        cells, names = _vector_ids(focal, grid, field)
         label = "focal layer"
     else:
         from leopardrange.io import parse_layer_spec
@@ -322,35 +350,26 @@ def focal_cells(
         spec = parse_layer_spec(focal)
         suffix = spec.path.suffix.lower()
         if spec.layer is None and suffix in (".tif", ".tiff", ".asc", ".img", ".vrt"):
-            ids = _ids_from_array(aligned_raster(spec.path, grid, what="focal"), "focal")
+            raw = aligned_raster(spec.path, grid, what="focal")
+            cells = _cells_by_id(_ids_from_array(raw, "focal"))
             label = f"focal raster '{spec.path.name}'"
         else:
             from leopardrange.io import read_layer
 
             frame = read_layer(str(focal), assume_crs=assume_crs)
-            ids = _vector_ids(frame, grid, field)
+            cells, names = _vector_ids(frame, grid, field)
             label = f"focal layer '{spec}'"
-    flat = ids.ravel()
-    order = np.argsort(flat, kind="stable")
-    sorted_ids = flat[order]
-    uniq, starts = np.unique(sorted_ids, return_index=True)
-    bounds = [*starts.tolist(), flat.size]
-    out: dict[int, np.ndarray] = {}
+    if not cells:
+        raise SourceError(f"the {label} has no focal id on the habitat grid '{grid.name}'")
     net = on_network.ravel()
-    for k, fid in enumerate(uniq.tolist()):
-        if fid == 0:
-            continue
-        cells = np.sort(order[bounds[k] : bounds[k + 1]])
-        if not net[cells].any():
-            row, col = divmod(int(cells[0]), grid.shape[1])
+    for fid, where in cells.items():
+        if not net[where].any():
+            row, col = divmod(int(where[0]), grid.shape[1])
             raise SourceError(
                 f"focal id {fid} of the {label} lies on nodata of the habitat '{grid.name}' "
                 f"(row {row}, col {col}); move it onto habitat or remove it"
             )
-        out[int(fid)] = cells
-    if not out and hasattr(focal, "geometry"):
-        raise SourceError(f"the {label} covers no cell of the habitat grid '{grid.name}'")
-    return out
+    return FocalSet(dict(sorted(cells.items())), names)
 
 
 def _checked_mapping(

@@ -148,6 +148,16 @@ def write_map(path: Path, values: np.ndarray, grid: HabitatGrid, units: str) -> 
         dst.update_tags(1, units=units)
 
 
+def _crs_text(crs: Any) -> str:
+    """``EPSG:n`` when the CRS has a code, else its PROJ string.
+
+    The rule of ``resistance._crs_text``, kept here so that the kernel does not import the
+    recipe and I/O stack.
+    """
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else str(crs.to_proj4()).replace("=True", "")
+
+
 def _choice(value: Any, allowed: tuple[Any, ...], name: str) -> None:
     if value not in allowed:
         raise CircuitError(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
@@ -304,13 +314,14 @@ def run_circuit(
         "mask": _input_name(mask) or (None if mask is None else "array"),
         "shape": list(grid.shape),
         "cell_size": grid.cell_size_m,
-        "crs": None if grid.crs is None else grid.crs.to_string(),
+        "crs": None if grid.crs is None else _crs_text(grid.crs),
         "habitat_nodes_max": n_nodes_max,
     }
     if mode == "advanced":
         arrays = _advanced(
             grid,
             cond,
+            on_network,
             regions,
             sources,
             grounds,
@@ -327,7 +338,8 @@ def run_circuit(
     else:
         if focal is None:
             raise CircuitError(f"{mode} mode needs focal nodes (--focal)")
-        cells = focal_cells(focal, grid, on_network, field=focal_field, assume_crs=assume_crs)
+        focal_set = focal_cells(focal, grid, on_network, field=focal_field, assume_crs=assume_crs)
+        cells = focal_set.cells
         ids = sorted(cells)
         if mode == "pairwise" and len(ids) < 2:
             raise CircuitError(
@@ -358,6 +370,7 @@ def run_circuit(
         )
         metrics.update(
             focal_ids=ids,
+            focal_names=focal_set.names or None,
             focal_regions=[i for i in ids if cells[i].size > 1],
             include_pairs=_input_name(include_pairs) if include_pairs is not None else None,
             source_strengths=_input_name(source_strengths) if source_strengths else None,
@@ -389,6 +402,7 @@ def run_circuit(
 def _advanced(
     grid: HabitatGrid,
     cond: np.ndarray,
+    on_network: np.ndarray,
     regions: np.ndarray | None,
     sources: Any,
     grounds: Any,
@@ -425,7 +439,12 @@ def _advanced(
             g = np.where(np.isinf(gnd), 0.0, 1.0 / gnd)
     if direct_grounds:
         g = np.where(g != 0, np.inf, 0.0)
-    n_nodes = int(np.isfinite(cond).sum())
+    on = on_network
+    if not (src[on] != 0).any():
+        raise CircuitError("the sources inject no current on habitat cells (all 0 or nodata there)")
+    if not (g[on] != 0).any():
+        raise CircuitError("the grounds have no ground on habitat cells (all nodata there)")
+    n_nodes = int(on.sum())
     check_memory(
         estimate_solver_bytes(n_nodes, method),
         limit,

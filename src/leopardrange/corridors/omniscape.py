@@ -26,10 +26,13 @@ Scale. The windows are independent: the work is split into tasks of whole rows o
 run on Dask (``dask.distributed``): a local cluster sized to the machine by default, or an
 existing cluster (``scheduler="tcp://host:8786"`` or ``DASK_SCHEDULER_ADDRESS``). Task
 results are added in task order, so any number of workers gives the same sums to the bit.
+The flow-potential windows are uniform, so all the windows of one shape and target position
+share one factorisation (a task keeps the last four).
+
 Memory per task (bytes): the task's band of rows (``(rows_per_task x block_size + 2 (radius +
-buffer)) x columns x 40``) plus one window solve (about ``w (100 + 136 log2 w)`` for ``w =
-(2 (radius + buffer) + 1)²`` cells); :func:`task_memory_bytes` computes it and the run refuses
-workers with less memory.
+buffer)) x columns x 40``) plus five window factorisations (about ``w (100 + 136 log2 w)``
+each, for ``w = (2 (radius + buffer) + 1)²`` cells); :func:`task_memory_bytes` computes it and
+the run refuses workers with less memory.
 """
 
 from __future__ import annotations
@@ -60,6 +63,8 @@ __all__ = ["OmniscapeResult", "run_omniscape", "task_memory_bytes"]
 Progress = Callable[[int, int], None] | None
 #: Target rows per task when not given: about this many tasks in all, whatever the cluster.
 TASKS = 64
+#: Uniform-window factorisations a task keeps (interior windows all share one).
+_UNIFORM_CACHE = 4
 
 
 @dataclass(frozen=True)
@@ -118,35 +123,49 @@ def _disc(shape: tuple[int, int], centre: tuple[int, int], radius: float) -> np.
     return np.asarray((rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 <= radius * radius)
 
 
+class _Window:
+    """One window's network grounded at its target, factorised once, for any sources."""
+
+    def __init__(self, cond: np.ndarray, ground: tuple[int, int], neighbors: int):
+        self.shape = cond.shape
+        net = build_network(cond, neighbors=neighbors)
+        g = int(net.nodemap[ground])
+        self.solver: SystemSolver | None = None
+        if g < 0:  # the target is nodata: no current
+            return
+        nodes = net.component_nodes(int(net.component[g]))
+        flat = net.nodemap.ravel()
+        cells = np.flatnonzero(flat >= 0)
+        self.cells = cells[np.isin(flat[cells], nodes)]
+        self.local = np.searchsorted(nodes, flat[self.cells])
+        self.n = nodes.size
+        self.ground = int(np.searchsorted(nodes, g))
+        self.u, self.v, self.w = net.edges_within(nodes)
+        self.keep = np.delete(np.arange(self.n), self.ground)
+        lap = laplacian_of(self.n, self.u, self.v, self.w)
+        self.solver = SystemSolver(grounded(lap, self.keep), method="direct")
+
+    def current(self, sources: np.ndarray) -> np.ndarray:
+        """Current through each cell with ``sources`` injected (amperes)."""
+        out = np.zeros(self.shape)
+        if self.solver is None:
+            return out
+        s = np.zeros(self.n)
+        np.add.at(s, self.local, sources.ravel()[self.cells])
+        s[self.ground] = 0.0
+        if not s.any():
+            return out
+        volt = np.zeros(self.n)
+        volt[self.keep] = self.solver.solve(s[self.keep])
+        out.flat[self.cells] = node_currents(self.u, self.v, self.w, volt)[self.local]
+        return out
+
+
 def _window_current(
     cond: np.ndarray, sources: np.ndarray, ground: tuple[int, int], neighbors: int
 ) -> np.ndarray:
     """Current through each cell with ``sources`` injected and the ``ground`` cell at 0 V."""
-    out = np.zeros(cond.shape)
-    net = build_network(cond, neighbors=neighbors)
-    g = int(net.nodemap[ground])
-    if g < 0:
-        return out
-    nodes = net.component_nodes(int(net.component[g]))
-    flat = net.nodemap.ravel()
-    cells = np.flatnonzero(flat >= 0)
-    inside = np.isin(flat[cells], nodes)
-    cells = cells[inside]
-    local = np.searchsorted(nodes, flat[cells])
-    s = np.zeros(nodes.size)
-    np.add.at(s, local, sources.ravel()[cells])
-    gl = int(np.searchsorted(nodes, g))
-    s[gl] = 0.0
-    if not s.any():
-        return out
-    u, v, w = net.edges_within(nodes)
-    lap = laplacian_of(nodes.size, u, v, w)
-    keep = np.delete(np.arange(nodes.size), gl)
-    volt = np.zeros(nodes.size)
-    volt[keep] = SystemSolver(grounded(lap, keep), method="direct").solve(s[keep])
-    cur = node_currents(u, v, w, volt)
-    out.flat[cells] = cur[local]
-    return out
+    return _Window(cond, ground, neighbors).current(sources)
 
 
 def _target_sources(
@@ -203,6 +222,7 @@ def _band_task(
     fp = np.zeros(cond.shape) if p.flow_potential else None
     reach = p.radius + p.buffer
     rows, cols = cond.shape
+    uniform: dict[tuple[int, int, int, int], _Window] = {}
     for y_abs, x, amps in targets:
         y = int(y_abs) - row0
         x = int(x)
@@ -221,8 +241,13 @@ def _band_task(
             corr = p.correction[cy : cy + shape[0], cx : cx + shape[1]]
             cur = cur * corr
         cum[window] += cur
-        if fp is not None:
-            flow = _window_current(np.ones(shape), src, (ty, tx), p.neighbors)
+        if fp is not None:  # uniform windows of one shape and target share a factorisation
+            key = (shape[0], shape[1], ty, tx)
+            if key not in uniform:
+                if len(uniform) >= _UNIFORM_CACHE:
+                    del uniform[next(iter(uniform))]
+                uniform[key] = _Window(np.ones(shape), (ty, tx), p.neighbors)
+            flow = uniform[key].current(src)
             fp[window] += flow if corr is None else flow * corr
     return cum, fp
 
@@ -243,7 +268,8 @@ def task_memory_bytes(
     reach = radius + buffer
     band_rows = rows_per_task * block_size + 2 * reach
     window = (2 * reach + 1) ** 2
-    return int(band_rows * cols * 40 + estimate_solver_bytes(window, "direct") + 10 * window * 8)
+    solvers = (1 + _UNIFORM_CACHE) * estimate_solver_bytes(window, "direct")
+    return int(band_rows * cols * 40 + solvers + 10 * window * 8)
 
 
 def _targets(source: np.ndarray, block_size: int) -> np.ndarray:
@@ -383,6 +409,8 @@ def run_omniscape(
         raise CircuitError(f"block_size must be a whole number of cells >= 1, got {block_size!r}")
     if not (isinstance(buffer, int | np.integer) and buffer >= 0):
         raise CircuitError(f"buffer must be a whole number of cells >= 0, got {buffer!r}")
+    if not r_cutoff > 0:
+        raise CircuitError(f"r_cutoff must be a positive resistance, got {r_cutoff!r}")
     if neighbors not in (4, 8):
         raise CircuitError(f"neighbors must be 4 or 8, got {neighbors!r}")
     block = int(block_size) + (1 - int(block_size) % 2)
@@ -400,6 +428,11 @@ def run_omniscape(
     p0 = _Params(int(radius), int(buffer), block, neighbors, flow_potential, omniscape_edges, None)
     p = _Params(**{**p0.__dict__, "correction": _correction(p0) if correct_artifacts else None})
     targets = _targets(src, block)
+    if not len(targets):
+        raise CircuitError(
+            "no block holds a source: every source strength is 0 (check --source, "
+            "--source-threshold or --r-cutoff)"
+        )
     rows, cols = grid.shape
     target_rows = np.unique(targets[:, 0]).astype(int)
     local = client == "synchronous"
