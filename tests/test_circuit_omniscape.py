@@ -94,14 +94,15 @@ def test_one_and_two_workers_give_the_same_result(landscape: tuple[np.ndarray, n
     serial = run_omniscape(res, client="synchronous", **kw)
     runs = []
     for n in (1, 2):
-        with (
-            LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=False, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            runs.append(run_omniscape(res, client=client, **kw))
-            assert len(client.scheduler_info()["workers"]) == n
+        with LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster:
+            if n == 1:  # an existing client
+                with Client(cluster) as client:
+                    runs.append(run_omniscape(res, client=client, **kw))
+            else:  # an existing cluster, by address (as --scheduler / DASK_SCHEDULER_ADDRESS)
+                runs.append(run_omniscape(res, scheduler=cluster.scheduler_address, **kw))
+            assert runs[-1].metrics["workers"] == n
     for name in ("cumulative_current", "flow_potential", "normalized_current"):
         a, b, c = (getattr(r, name) for r in (runs[0], runs[1], serial))
         scale = np.nanmax(np.abs(a))

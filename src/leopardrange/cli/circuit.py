@@ -187,11 +187,16 @@ def circuit(ctx: click.Context, /, habitat: Path, out_dir: Path, **kw: Any) -> N
         f"  solver    {', '.join(m['solver'] or ['none'])}: {m['systems_factorised']} system(s), "
         f"{m['solves']} solve(s)"
     )
+    names = m.get("focal_names") or {}
+
+    def label(k: Any) -> str:
+        return f"{k} ({names[k]})" if k in names else str(k)
+
     for a, b, r in result.pairs[:12]:
         text = "not connected" if r != r else f"{r:,.4g} ohm"
         if m["mode"] == "all-to-one":
             text = "not solved" if b in m["unsolved"] else "solved"
-        click.echo(f"  {a} – {b}: {text}")
+        click.echo(f"  {label(a)} – {label(b)}: {text}")
     if len(result.pairs) > 12:
         click.echo(f"  … {len(result.pairs) - 12} more in resistances.csv")
 

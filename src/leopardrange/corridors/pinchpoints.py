@@ -139,7 +139,7 @@ def pinch_points(
         default ``corridor_pct`` % of each link's least-cost distance.
     corridor_pct : float, default 10
     neighbors : {8, 16}
-        Cost-distance moves (the circuits always join 8 neighbours, 16 counting as 8).
+        Cost-distance moves; the circuits join 8 neighbours either way.
     all_to_one : bool, default False
         Also run all-to-one on the union of the corridors.
     solver : {"auto", "direct", "amg"}
@@ -178,7 +178,6 @@ def pinch_points(
     pinch = np.full(grid.shape, np.nan)
     union = np.zeros(grid.shape, dtype=bool)
     rows = []
-    circuit_neighbors = 4 if neighbors == 4 else 8
     for _, row in link.links.iterrows():
         a, b = row["from_core"], row["to_core"]
         for n in (a, b):
@@ -204,7 +203,7 @@ def pinch_points(
         }
         if progress:
             progress(f"circuit {a} – {b}")
-        run = run_circuit(habitat, focal, neighbors=circuit_neighbors, solver=solver)
+        run = run_circuit(habitat, focal, neighbors=8, solver=solver)
         r_eff = run.pairs[0][2]
         sub = pinch[r0:r1, c0:c1]
         cur = run.cumulative_current
@@ -227,7 +226,7 @@ def pinch_points(
         focal = {k + 1: np.flatnonzero(masks[n] & union) for k, n in enumerate(names)}
         focal = {k: v for k, v in focal.items() if v.size}
         a2o = run_circuit(
-            habitat, focal, mode="all-to-one", neighbors=circuit_neighbors, solver=solver
+            habitat, focal, mode="all-to-one", neighbors=8, solver=solver
         ).cumulative_current
     graph = nx.Graph()
     graph.add_nodes_from(names)
