@@ -18,8 +18,8 @@ The linear systems are the Laplacian grounded at one node (or at direct grounds,
 grounds on the diagonal). They are solved by a sparse LU factorisation (SuperLU, minimum-degree
 ordering on the symmetric pattern) or by conjugate gradients preconditioned with smoothed-
 aggregation algebraic multigrid (pyamg); either is built once per system and reused for every
-right-hand side. Memory, per node: the network about 100 bytes, the LU factors about
-``8 log2(n)`` x 17 bytes, the multigrid hierarchy about 600 bytes.
+right-hand side. Memory, per node: the network and Laplacian about 400 bytes, the LU factors
+about ``8 log2(n)`` x 17 bytes, the multigrid hierarchy about 700 bytes.
 """
 
 from __future__ import annotations
@@ -266,8 +266,9 @@ def available_memory_bytes() -> int:
 def estimate_solver_bytes(n_nodes: int, method: str, *, n_rhs: int = 1) -> int:
     """Estimated peak memory (bytes) of building and using a solver for ``n_nodes`` nodes.
 
-    Measured on 8-neighbour grids from 10⁴ to 10⁶ nodes (SuperLU fill grows as n log n;
-    the multigrid hierarchy and CG work vectors are linear), plus the solutions.
+    Calibrated on 8-neighbour grids from 10⁴ to 4 x 10⁶ nodes (peak resident memory of
+    whole runs: SuperLU's fill grows as n log n; the multigrid hierarchy and CG work vectors
+    are linear), plus the solutions.
 
     Examples
     --------
@@ -275,11 +276,11 @@ def estimate_solver_bytes(n_nodes: int, method: str, *, n_rhs: int = 1) -> int:
     True
     """
     n = max(n_nodes, 2)
-    network = 100 * n
+    network = 400 * n  # edges, the Laplacian and its grounded copy
     solutions = 8 * n * (n_rhs + 2)
     if method == "direct":
         return int(network + 17 * 8 * n * math.log2(n) + solutions)
-    return int(network + 600 * n + solutions)
+    return int(network + 700 * n + solutions)
 
 
 def check_memory(needed: int, limit: int | None, *, what: str) -> None:
