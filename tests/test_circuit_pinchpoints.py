@@ -86,3 +86,35 @@ def test_pinch_points_cli_and_errors(
         ["pinchpoints", f"{tmp_path / 'cores.gpkg'}:cores", "-r", str(path), "--out", str(out)],
     )
     assert run.exit_code == 1 and "already exists" in run.output
+
+
+def test_the_three_commands_on_the_embedded_data(tmp_path: Path) -> None:
+    """circuit, pinchpoints and omniscape from the CLI on the embedded Amur leopard data."""
+    from leopardrange import datasets
+
+    gpkg = datasets.path()
+    r = tmp_path / "R.tif"
+
+    def cli(*args: object) -> str:
+        run = CliRunner().invoke(main_group, [str(a) for a in args])
+        assert run.exit_code == 0, run.output
+        return run.output
+
+    cli("resistance", "--out", r, "--resolution", 5000)
+    text = cli("circuit", r, "--focal", f"{gpkg}:corridor_targets", "--out", tmp_path / "c")
+    assert "Ussuriysky Nature Reserve" in text and "ohm" in text
+    cli(
+        "pinchpoints",
+        f"{gpkg}:park",
+        f"{gpkg}:corridor_targets",
+        "-r",
+        r,
+        "--where",
+        "name <> 'Hunchun National Nature Reserve'",
+        "--out",
+        tmp_path / "p",
+    )
+    links = (tmp_path / "p" / "links.csv").read_text()
+    assert "Ussuriysky Nature Reserve" in links
+    cli("omniscape", r, "--radius", 6, "--block-size", 3, "--workers", 1, "--out", tmp_path / "o")
+    assert (tmp_path / "o" / "normalized_current.tif").exists()
