@@ -13,6 +13,8 @@ from __future__ import annotations
 
 __all__ = [
     "CRSError",
+    "CircuitError",
+    "ClusterError",
     "DataSourceError",
     "EmptyLayerError",
     "ExportError",
@@ -21,6 +23,7 @@ __all__ = [
     "InvalidGeometryError",
     "LayerNotFoundError",
     "LeopardRangeError",
+    "MemoryLimitError",
     "OutputExistsError",
     "ResistanceError",
     "SchemaError",
@@ -91,3 +94,15 @@ class ExportError(LeopardRangeError, OSError):
 
 class OutputExistsError(ExportError, FileExistsError):
     """An output exists and ``overwrite`` was not given."""
+
+
+class CircuitError(LeopardRangeError, ValueError):
+    """Focal nodes, pairs, sources or grounds unfit for a circuit-theory run."""
+
+
+class MemoryLimitError(LeopardRangeError, MemoryError):
+    """A job would need more memory than allowed (the message gives the estimate and limit)."""
+
+
+class ClusterError(LeopardRangeError, ConnectionError):
+    """A Dask scheduler cannot be reached or a cluster cannot be started."""

@@ -43,6 +43,7 @@ __all__ = [
     "CORE",
     "CORRIDOR_CMAP",
     "COUNTRY_LABEL",
+    "CURRENT_CMAP",
     "DROPPED_LINK",
     "EARLIER_RANGE",
     "EPOCH_RAMP",
@@ -249,3 +250,4 @@ WATER = Colour.from_hex("#dbe9f6")  # nodata: sea, outside the data
 #: matplotlib colormap names of the corridor maps' rasters.
 RESISTANCE_CMAP = "Greys"
 CORRIDOR_CMAP = "YlGn_r"
+CURRENT_CMAP = "inferno"  # current density (circuit theory), log scale

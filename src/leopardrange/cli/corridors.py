@@ -387,15 +387,41 @@ def linkages(
     overwrite: bool,
 ) -> None:
     """Pairwise least-cost links among the core areas of one or more CORES layers."""
-    import geopandas as gpd
-    import pandas as pd
-
     from leopardrange.corridors.linkages import linkage_network
-    from leopardrange.errors import SchemaError
-    from leopardrange.io import read_layer
     from leopardrange.output import check_output
 
     check_output(out, overwrite=overwrite)
+    merged = _read_cores(cores, name_field, where, assume_crs)
+    with options.progress_reporter(quiet=_quiet(ctx)) as progress:
+        result = linkage_network(
+            resistance_path, merged, name_field=name_field, neighbors=int(neighbors),
+            progress=progress,
+        )  # fmt: skip
+        result.write(out, overwrite=overwrite)
+    if _quiet(ctx):
+        return
+    click.echo(
+        f"Linkage network written to {out}: {len(result.cores)} cores, {len(result.links)} "
+        f"links kept, {len(result.dropped)} dropped (through another core), "
+        f"{len(result.unreachable)} pairs unreachable"
+    )
+    for _, row in result.links.iterrows():
+        click.echo(
+            f"  {row['from_core']} — {row['to_core']}: {row['path_length_m'] / 1000:,.1f} km, "
+            f"cost {row['cost_distance']:,.0f}"
+        )
+
+
+def _read_cores(
+    cores: tuple[str, ...], name_field: str, where: str | None, assume_crs: str | None
+) -> Any:
+    """Read every CORES layer and merge them into one frame of names and geometries."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from leopardrange.errors import SchemaError
+    from leopardrange.io import read_layer
+
     frames: list[Any] = []
     for spec in cores:
         frame = read_layer(spec, where=where, assume_crs=assume_crs)
@@ -415,21 +441,4 @@ def linkages(
             )
         )
     merged = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-    with options.progress_reporter(quiet=_quiet(ctx)) as progress:
-        result = linkage_network(
-            resistance_path, merged, name_field=name_field, neighbors=int(neighbors),
-            progress=progress,
-        )  # fmt: skip
-        result.write(out, overwrite=overwrite)
-    if _quiet(ctx):
-        return
-    click.echo(
-        f"Linkage network written to {out}: {len(result.cores)} cores, {len(result.links)} "
-        f"links kept, {len(result.dropped)} dropped (through another core), "
-        f"{len(result.unreachable)} pairs unreachable"
-    )
-    for _, row in result.links.iterrows():
-        click.echo(
-            f"  {row['from_core']} — {row['to_core']}: {row['path_length_m'] / 1000:,.1f} km, "
-            f"cost {row['cost_distance']:,.0f}"
-        )
+    return merged

@@ -3,7 +3,10 @@
 * :mod:`.resistance` -- resistance surfaces from a recipe (TOML or API) on one equal-area grid;
 * :mod:`.costdistance` -- cost-weighted distance and least-cost paths (numpy and GeoTIFF);
 * :mod:`.corridor` -- least-cost path, corridor and metrics between two areas;
-* :mod:`.linkages` -- pairwise links among N core areas as a networkx graph.
+* :mod:`.linkages` -- pairwise links among N core areas as a networkx graph;
+* :mod:`.circuit` -- circuit-theory current maps and effective resistances (Circuitscape);
+* :mod:`.pinchpoints` -- pinch points and current-flow centrality of a linkage network;
+* :mod:`.omniscape` -- omnidirectional connectivity in moving windows, on Dask.
 """
 
 from __future__ import annotations
@@ -15,6 +18,12 @@ from typing import TYPE_CHECKING, Any
 # does not import scipy, networkx, matplotlib and geopandas: the cost-distance benchmark's
 # peak memory depends on it (benchmarks/README.md).
 _WHERE = {
+    "CircuitResult": "circuit",
+    "run_circuit": "circuit",
+    "OmniscapeResult": "omniscape",
+    "run_omniscape": "omniscape",
+    "PinchPointResult": "pinchpoints",
+    "pinch_points": "pinchpoints",
     "IGBP_FOREST_CLASSES": "corridor",
     "CorridorResult": "corridor",
     "ResistanceGrid": "corridor",
@@ -39,6 +48,7 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:
+    from .circuit import CircuitResult, run_circuit
     from .corridor import (
         IGBP_FOREST_CLASSES,
         CorridorResult,
@@ -60,6 +70,8 @@ if TYPE_CHECKING:
         LinkageResult,
         linkage_network,
     )
+    from .omniscape import OmniscapeResult, run_omniscape
+    from .pinchpoints import PinchPointResult, pinch_points
     from .resistance import (
         RESISTANCE_NODATA,
         ResistanceRecipe,
@@ -81,9 +93,12 @@ __all__ = [
     "CWD_NODATA",
     "IGBP_FOREST_CLASSES",
     "RESISTANCE_NODATA",
+    "CircuitResult",
     "CorridorResult",
     "CostDistanceResult",
     "LinkageResult",
+    "OmniscapeResult",
+    "PinchPointResult",
     "ResistanceGrid",
     "ResistanceRecipe",
     "ResistanceSurface",
@@ -96,7 +111,10 @@ __all__ = [
     "min_width_m",
     "path_length_m",
     "path_to_xy",
+    "pinch_points",
     "read_recipe",
     "read_resistance",
+    "run_circuit",
+    "run_omniscape",
     "warp_raster",
 ]
