@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -218,10 +219,15 @@ def derive_countries(tarball: Path) -> bytes:
     return dump_geojson("countries_land_10m_clip", features, decimals=5)
 
 
+def _run_gmt(gmt: str, *args: str) -> str:
+    """Run GMT in a scratch folder (it writes gmt.history and gmt.conf where it runs)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run([gmt, *args], capture_output=True, text=True, check=True, cwd=scratch)
+    return done.stdout
+
+
 def _gshhg_river_file(gmt: str) -> Path:
-    shared = subprocess.run(
-        [gmt, "--show-sharedir"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    shared = _run_gmt(gmt, "--show-sharedir").strip()
     name, digest = GSHHG_RIVERS
     for folder in (Path(shared) / "coast", Path("/usr/share/gmt-gshhg")):
         path = folder / name
@@ -236,12 +242,7 @@ def _gshhg_river_file(gmt: str) -> Path:
 def _gmt_segments(gmt: str) -> list[tuple[int, shapely.LineString]]:
     west, south, east, north = OSM_BOX
     region = f"-R{west:g}/{east:g}/{south:g}/{north:g}"
-    text = subprocess.run(
-        [gmt, "coast", region, "-Df", "-Ir", "-M", "--GMT_HISTORY=false"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = _run_gmt(gmt, "coast", region, "-Df", "-Ir", "-M")
     segments: list[tuple[int, shapely.LineString]] = []
     level, coords = 0, []  # type: ignore[var-annotated]
     for line in [*text.splitlines(), "> end"]:
