@@ -9,9 +9,10 @@ tests load it the same way::
     >>> len(park)
     1
 
-Every polygon is an approximation built from public base data and published facts (see
-``SOURCES.md`` beside the data, ``datasets.path("sources")``); swap in an official boundary
-(e.g. WDPA) or an IUCN range map for real decisions.
+The park's 2012 boundary is its OpenStreetMap outline and land and borders near it are
+OpenStreetMap's; every other polygon is an approximation built from public base data and
+published facts (see ``SOURCES.md`` beside the data, ``datasets.path("sources")``). Swap in
+official boundaries (e.g. WDPA) or an IUCN range map for real decisions.
 
 Names
 -----
