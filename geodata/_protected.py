@@ -1,8 +1,9 @@
-"""Protected areas: Land of the Leopard, its units, the China NP and the corridor targets.
+"""Protected areas: Land of the Leopard, its units, the complex, the China NP, corridor targets.
 
-Where a published area exists and the facts leave one dimension open, that one parameter is
-solved so the built area matches the published figure (:func:`_geometry.calibrate`); every
-such parameter is listed in SOURCES.md.
+The 2012 park is its real outline (OpenStreetMap, geodata/sources/); its area is measured, not
+fitted. Everything else is placed by a rule: where a published area exists and the facts leave
+one dimension open, that one parameter is solved so the built area matches the published figure
+(:func:`_geometry.calibrate`); every such parameter is listed in SOURCES.md.
 """
 
 from __future__ import annotations
@@ -23,14 +24,16 @@ from _context import (
     south_of,
 )
 from _geometry import (
+    QUAD_SEGS,
     area_km2,
-    band,
     calibrate,
     clean,
     disc,
-    ellipse,
     lonlat_box,
     outside_km2,
+    point_laea,
+    to_laea,
+    to_lonlat,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -38,53 +41,13 @@ from _geometry import (
 # --------------------------------------------------------------------------------------------
 
 
-def build_kedrovaya_pad(ctx: Context, res: Result) -> shapely.MultiPolygon:
+def build_park(ctx: Context, res: Result) -> dict[str, Any]:
+    """The 2012 park (the OpenStreetMap outline on Russian land) and the 2019 Gamov cluster."""
     inp = ctx.inp
-    lat, lon = inp.points["kedrovaya_pad"]
-    ratio, azimuth = inp.p("kp_axis_ratio"), inp.p("kp_azimuth_deg")
-    geom, cal = calibrate(
-        lambda b: ctx.rus.intersection(
-            ellipse(lat, lon, semi_major_km=ratio * b, semi_minor_km=b, azimuth_deg=azimuth)
-        ),
-        target_km2=published_km2(inp, "park_units", "Kedrovaya Pad"),
-        low=1.0,
-        high=15.0,
-        decimals=3,
-        name="kp_semi_minor_km",
-        unit="km",
-        rule="semi-minor axis of the Kedrovaya Pad ellipse (semi-major = 2×) on its label point",
-    )
-    res.calibrations.append(cal)
-    return geom
-
-
-def _settlement_discs(ctx: Context, region: shapely.Geometry) -> shapely.Geometry:
-    radius = ctx.inp.p("settlement_exclusion_km")
-    inside = [pt for pt in ctx.inp.settlements.geometry if region.contains(pt)]
-    return shapely.union_all([disc(pt.y, pt.x, radius) for pt in inside])
-
-
-def build_park(ctx: Context, res: Result, kp: shapely.Geometry) -> dict[str, Any]:
-    inp = ctx.inp
-    width = inp.p("park_band_km")
-    candidate = ctx.park_region.intersection(band(ctx.border_ru_cnkp, width))
-    excluded = shapely.union(kp, _settlement_discs(ctx, candidate))
-    base = candidate.difference(excluded)
     name = "Land of the Leopard"
-    park, cal = calibrate(
-        lambda lat: base.intersection(south_of(lat)),
-        target_km2=published_km2(inp, "park", name),
-        low=42.6,
-        high=44.5,
-        decimals=5,
-        name="park_north_lat",
-        unit="deg",
-        rule=(
-            "northern limit of LotL 2012 (the band within 20 km of the border, west of the "
-            "park_east line, minus Kedrovaya Pad and settlement discs)"
-        ),
-    )
-    res.calibrations.append(cal)
+    park = clean(ctx.rus.intersection(inp.park_outline))
+    dropped_km2 = area_km2(shapely.difference(inp.park_outline, ctx.rus))
+    relation = int(inp.park_osm["osm_relation"])
     lat, lon = inp.points["gamov"]
     gamov_name = "Land of the Leopard – Gamov cluster"
     gamov, cal = calibrate(
@@ -106,13 +69,12 @@ def build_park(ctx: Context, res: Result, kp: shapely.Geometry) -> dict[str, Any
             "established": "2012-04-05",
             "area_published_km2": published_km2(inp, "park", name),
             "source_ids": source_ids(inp, "park", name),
-            "accuracy": "schematic: border and coast exact to Natural Earth 1:10m; inner "
-            "(east) edge and northern limit by rule, several km uncertain",
+            "osm_relation": relation,
+            "accuracy": "real outline: OpenStreetMap, simplified to <= 1,200 vertices (tens to "
+            "a few hundred m); the official boundary is not available",
             "method": (
-                f"Russian land within {width:g} km of the China/DPRK border (S16, S17), west of "
-                f"the Tumen mouth–Kraskino–Slavyanka–Amur Bay–Razdolnoye line, south of "
-                f"{cal_value(res, 'park_north_lat'):.4f}°N (solved for the published area), "
-                "minus Kedrovaya Pad and 2 km settlement discs"
+                f"OSM relation {relation} (sources/land_of_the_leopard_np.osm.geojson) clipped "
+                f"to OSM Russian land ({dropped_km2:.1f} km² dropped); area not fitted"
             ),
             "geometry": park,
         },
@@ -122,6 +84,7 @@ def build_park(ctx: Context, res: Result, kp: shapely.Geometry) -> dict[str, Any
             "established": "2019-12-03",
             "area_published_km2": published_km2(inp, "park", gamov_name),
             "source_ids": source_ids(inp, "park", gamov_name),
+            "osm_relation": None,
             "accuracy": "schematic: a disc on the published point, ±3 km",
             "method": (
                 f"Russian land within {cal.value:g} km of 42.566°N 131.200°E (S98), "
@@ -130,8 +93,59 @@ def build_park(ctx: Context, res: Result, kp: shapely.Geometry) -> dict[str, Any
             "geometry": gamov,
         },
     ]
-    res.layers["park"] = frame(rows)
+    frame_ = frame(rows)
+    frame_["osm_relation"] = frame_["osm_relation"].astype("Int64")
+    res.layers["park"] = frame_
+    res.checks.append(
+        (
+            "LotL 2012: the OSM outline on OSM Russian land",
+            f"{area_km2(inp.park_outline):,.1f} km² outline, {dropped_km2:.1f} km² of it outside "
+            f"Russia (simplification along the border), {area_km2(park):,.1f} km² kept",
+        )
+    )
     return {"park": park, "gamov": gamov}
+
+
+def build_kedrovaya_pad(ctx: Context, res: Result, park: shapely.Geometry) -> shapely.MultiPolygon:
+    """Kedrovaya Pad: the notch of the park's outline that holds the reserve's label point.
+
+    The notch is closed by rolling a disc along the outside of the park (a morphological
+    closing): the pocket between the park and the disc's arc, on land, is the reserve. The
+    disc's radius is solved for the published area (a larger disc closes the notch with a
+    flatter arc).
+    """
+    inp = ctx.inp
+    lat, lon = inp.points["kedrovaya_pad"]
+    seed = point_laea(lat, lon)
+    park_laea = to_laea(park)
+    if park_laea.buffer(1.0).contains(seed):
+        raise ValueError("the Kedrovaya Pad label point lies inside the park: no notch to fill")
+    land = ctx.rus.difference(park)
+
+    def notch(radius_km: float) -> shapely.Geometry:
+        r = radius_km * 1_000.0
+        closed = park_laea.buffer(r, quad_segs=QUAD_SEGS).buffer(-r, quad_segs=QUAD_SEGS)
+        parts = shapely.get_parts(closed.difference(park_laea))
+        pocket = [p for p in parts if p.distance(seed) < 1.0]
+        if not pocket:
+            return shapely.MultiPolygon()
+        # 5 m into the park, so the reserve's western edges are exactly the park's after the
+        # difference below (no sliver between them).
+        return land.intersection(to_lonlat(pocket[0].buffer(5.0)))
+
+    geom, cal = calibrate(
+        notch,
+        target_km2=published_km2(inp, "park_units", "Kedrovaya Pad"),
+        low=5.0,
+        high=500.0,
+        decimals=1,
+        name="kp_closing_radius_km",
+        unit="km",
+        rule="radius of the disc rolled along the outside of the park that closes its eastern "
+        "notch; the pocket around the Kedrovaya Pad label point (S16) is the reserve",
+    )
+    res.calibrations.append(cal)
+    return geom
 
 
 def build_park_units(
@@ -143,7 +157,7 @@ def build_park_units(
         lambda lat: park.intersection(north_of(lat)),
         target_km2=published_km2(inp, lay, "Borisovskoye Plateau"),
         low=42.3,
-        high=cal_value(res, "park_north_lat"),
+        high=park.bounds[3],
         decimals=5,
         name="borisovskoye_south_lat",
         unit="deg",
@@ -154,10 +168,10 @@ def build_park_units(
     bori_lat = cal.value
     south = park.intersection(south_of(bori_lat))
     bars, cal = calibrate(
-        lambda w: south.intersection(band(ctx.border_ru_cnkp, w)),
+        lambda w: south.intersection(ctx.band_ru_cnkp(w)),
         target_km2=published_km2(inp, lay, "Barsovy"),
         low=0.5,
-        high=inp.p("park_band_km"),
+        high=60.0,
         decimals=3,
         name="barsovy_band_km",
         unit="km",
@@ -185,6 +199,7 @@ def build_park_units(
     res.calibrations.append(cal)
     pz_d = cal.value
     kp_lat, kp_lon = inp.points["kedrovaya_pad"]
+    kp_r = cal_value(res, "kp_closing_radius_km")
     units = [
         (
             "Kedrovaya Pad",
@@ -193,10 +208,9 @@ def build_park_units(
             "1916/1925",
             "",
             kp,
-            "schematic ellipse, ±3 km",
-            f"ellipse on {kp_lat}°N {kp_lon}°E (S16), major axis NE–SW (Narva to Barabashevka,"
-            f" S17), axis ratio 2 (assumption), size solved for the published area; clipped "
-            "to land",
+            "placed in the notch of the real park outline; its own boundary is not available",
+            f"the eastern notch of LotL 2012 around {kp_lat}°N {kp_lon}°E (S16, S3), closed by a "
+            f"disc of {kp_r:g} km rolled along the park (radius solved for the area); on land",
         ),
         (
             "Barsovy",
@@ -270,6 +284,31 @@ def build_park_units(
     return {"pz": pz}
 
 
+def build_protected_complex(
+    ctx: Context, res: Result, park: shapely.Geometry, kp: shapely.Geometry
+) -> shapely.MultiPolygon:
+    """The protected complex of one directorate: the 2012 NP and Kedrovaya Pad (S8)."""
+    inp = ctx.inp
+    lay, name = "protected_complex", "Land of the Leopard + Kedrovaya Pad"
+    geom = clean(shapely.union(park, kp))
+    row = {
+        "name": name,
+        "name_ru": "Земля леопарда + Кедровая Падь",
+        "designation": "National park + state nature reserve under one directorate (FGBI "
+        "Land of the Leopard)",
+        "established": "2012-05-21",
+        "components": "Land of the Leopard (2012 boundary); Kedrovaya Pad",
+        "area_published_km2": published_km2(inp, lay, name),
+        "source_ids": source_ids(inp, lay, name),
+        "accuracy": "as its components: the park is the OSM outline, Kedrovaya Pad is placed",
+        "method": "union of the park layer's 2012 feature and the Kedrovaya Pad unit; the "
+        "2019 Gamov cluster is not in the published 279,913.652 ha (S4)",
+        "geometry": geom,
+    }
+    res.layers[lay] = frame([row])
+    return geom
+
+
 # --------------------------------------------------------------------------------------------
 # China
 # --------------------------------------------------------------------------------------------
@@ -282,7 +321,7 @@ def build_china_np(ctx: Context, res: Result) -> dict[str, Any]:
     in_box = ctx.chn.intersection(lonlat_box(sw[1], sw[0], ne[1], ne[0]))
     np_name = "Northeast China Tiger and Leopard National Park"
     cnp, cal = calibrate(
-        lambda d: in_box.intersection(band(ctx.border_ru_cn, d)),
+        lambda d: in_box.intersection(ctx.band_ru_cn(d)),
         target_km2=published_km2(inp, lay, np_name),
         low=5.0,
         high=300.0,
@@ -348,7 +387,9 @@ def build_china_np(ctx: Context, res: Result) -> dict[str, Any]:
     return {"china_np": cnp, "hunchun": hun}
 
 
-def build_corridor_targets(ctx: Context, res: Result, hunchun: shapely.Geometry) -> None:
+def build_corridor_targets(
+    ctx: Context, res: Result, park: shapely.Geometry, hunchun: shapely.Geometry
+) -> None:
     inp = ctx.inp
     lay = "corridor_targets"
     ulat, ulon = inp.points["ussuriysky_nr"]
@@ -373,10 +414,11 @@ def build_corridor_targets(ctx: Context, res: Result, hunchun: shapely.Geometry)
         unit="km",
         rule="radius of the Lazovsky reserve land disc on its point (S63)",
     )
-    start = cal_value(res, "park_north_lat") + inp.p("poltavsky_gap_deg")
+    start = round(park.bounds[3] + inp.p("poltavsky_gap_deg"), 5)
+    width = inp.p("poltavsky_band_km")
     strip = (
         ctx.rus.intersection(ctx.west_of_line)
-        .intersection(band(ctx.border_ru_cn, inp.p("park_band_km")))
+        .intersection(ctx.band_ru_cn(width))
         .intersection(north_of(start))
     )
     pol, cal_p = calibrate(
@@ -418,7 +460,7 @@ def build_corridor_targets(ctx: Context, res: Result, hunchun: shapely.Geometry)
             pol,
             "placed: no coordinates published; built to the 1963 area, so larger than the "
             "refuge left after the 1996 reduction",
-            f"Russian land within {inp.p('park_band_km'):g} km of the China border, west of the "
+            f"Russian land within {width:g} km of the China border, west of the "
             f"Razdolnaya line, from {start:.4f}°N to {cal_p.value:.4f}°N (S22: Ussuriysky + "
             "Oktyabrsky districts, north of LotL, with a gap to the Borisovskoye Plateau)",
         ),

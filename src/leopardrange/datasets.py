@@ -9,9 +9,10 @@ tests load it the same way::
     >>> len(park)
     1
 
-Every polygon is an approximation built from public base data and published facts (see
-``SOURCES.md`` beside the data, ``datasets.path("sources")``); swap in an official boundary
-(e.g. WDPA) or an IUCN range map for real decisions.
+The park's 2012 boundary is its OpenStreetMap outline and land and borders near it are
+OpenStreetMap's; every other polygon is an approximation built from public base data and
+published facts (see ``SOURCES.md`` beside the data, ``datasets.path("sources")``). Swap in
+official boundaries (e.g. WDPA) or an IUCN range map for real decisions.
 
 Names
 -----
@@ -28,12 +29,27 @@ Names
     The default resistance recipe for the Amur leopard (TOML; ``leopardrange resistance``).
 ``"sources"``
     ``SOURCES.md``: sources, licences, methods and the data-quality table of every layer.
+``"licence"``
+    ``LICENSE-DATA``: the terms of the data (ODbL 1.0 for the layers derived from
+    OpenStreetMap, CC BY 4.0 for GeoNames, …).
+
+Attribution
+-----------
+Every layer and raster carries its credit and licence in its own metadata (GeoPackage layer
+metadata, GeoTIFF tags); :func:`attribution` reads it and :func:`credit` joins the credits of
+the layers a map shows::
+
+    >>> str(datasets.attribution("park"))
+    '© OpenStreetMap contributors'
 """
 
 from __future__ import annotations
 
 import importlib.resources
 import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +58,17 @@ from leopardrange.errors import DataSourceError, LayerNotFoundError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["DATASETS", "data_dir", "landcover_classes", "layers", "load", "path"]
+__all__ = [
+    "DATASETS",
+    "Attribution",
+    "attribution",
+    "credit",
+    "data_dir",
+    "landcover_classes",
+    "layers",
+    "load",
+    "path",
+]
 
 #: Dataset name → file name in the data folder.
 DATASETS: dict[str, str] = {
@@ -52,6 +78,7 @@ DATASETS: dict[str, str] = {
     "study": "amur_leopard.toml",
     "resistance": "resistance_amur_leopard.toml",
     "sources": "SOURCES.md",
+    "licence": "LICENSE-DATA",
 }
 
 #: Datasets written by geodata/build.py (the others are maintained by hand).
@@ -93,7 +120,7 @@ def path(name: str = "amur_leopard") -> Path:
     ----------
     name
         One of ``"amur_leopard"`` (the GeoPackage), ``"elevation"``, ``"landcover"``,
-        ``"study"``, ``"resistance"`` or ``"sources"``.
+        ``"study"``, ``"resistance"``, ``"sources"`` or ``"licence"``.
 
     Returns
     -------
@@ -129,6 +156,10 @@ def path(name: str = "amur_leopard") -> Path:
             f"{fix} (or reinstall leopardrange)"
         )
     return target
+
+
+#: :func:`path` under a name that a ``path`` argument does not shadow.
+_dataset_path = path
 
 
 def layers() -> list[str]:
@@ -192,3 +223,163 @@ def landcover_classes() -> dict[int, str]:
     with rasterio.open(path("landcover")) as src:
         names = json.loads(src.tags(1)["class_names"])
     return {int(code): str(name) for code, name in names.items()}
+
+
+#: Metadata keys of an attribution, in GeoPackage layer metadata and GeoTIFF tags.
+_ATTRIBUTION_KEYS = ("attribution", "licence", "licence_url", "sources")
+_RASTER_SUFFIXES = {".tif", ".tiff"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Credit and licence of a layer or raster, as recorded in the data itself.
+
+    Attributes
+    ----------
+    text
+        The credit a map or a GIS layer of this data must show, e.g.
+        ``"© OpenStreetMap contributors"`` (several credits are joined by ``"; "``).
+    licence
+        SPDX identifier of the licence the data is offered under, e.g. ``"ODbL-1.0"``.
+    licence_url
+        Where that licence is published.
+    sources
+        The sources the data was built from, in one line.
+    """
+
+    text: str
+    licence: str
+    licence_url: str
+    sources: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def attribution(layer: str, *, path: str | os.PathLike[str] | None = None) -> Attribution | None:
+    """Credit and licence of a bundled layer or raster, or of a layer of any GeoPackage.
+
+    Parameters
+    ----------
+    layer
+        A layer of the ``"amur_leopard"`` GeoPackage (``"park"``, ``"settlements"``, …) or a
+        bundled raster (``"elevation"``, ``"landcover"``). With ``path``, a layer of that
+        GeoPackage (ignored for a GeoTIFF).
+    path
+        Optional GeoPackage or GeoTIFF to read instead of the bundled data, e.g. a study's
+        layer file or an export; the same metadata keys are read (``attribution``,
+        ``licence``, ``licence_url``, ``sources``).
+
+    Returns
+    -------
+    Attribution or None
+        ``None`` when the file records no attribution (data from elsewhere); the bundled data
+        always has one.
+
+    Raises
+    ------
+    LayerNotFoundError
+        If ``layer`` is neither a layer of the GeoPackage nor a bundled raster (the message
+        lists the valid names).
+    DataSourceError
+        If the file cannot be read.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> a = datasets.attribution("park")
+    >>> a.text, a.licence
+    ('© OpenStreetMap contributors', 'ODbL-1.0')
+    >>> datasets.attribution("settlements").licence
+    'CC-BY-4.0'
+    """
+    if path is None:
+        if layer in ("elevation", "landcover"):
+            return _raster_attribution(_dataset_path(layer))
+        names = layers()
+        if layer not in names:
+            raise LayerNotFoundError(
+                f"no bundled layer or raster named {layer!r}; valid names: "
+                f"{', '.join([*names, 'elevation', 'landcover'])}"
+            )
+        found = _layer_attribution(_dataset_path("amur_leopard"), layer)
+        if found is None:
+            raise DataSourceError(
+                f"the bundled layer {layer!r} records no attribution; rebuild the data with "
+                "python geodata/build.py"
+            )
+        return found
+    source = Path(path)
+    if not source.exists():
+        raise DataSourceError(f"{str(source)!r} does not exist; check the path")
+    if source.suffix.lower() in _RASTER_SUFFIXES:
+        return _raster_attribution(source)
+    return _layer_attribution(source, layer)
+
+
+def credit(names: Iterable[str], *, path: str | os.PathLike[str] | None = None) -> str:
+    """One credit line for a map showing several layers: their credits, each once, in order.
+
+    Parameters
+    ----------
+    names
+        Layers or rasters, as for :func:`attribution`.
+    path
+        Optional GeoPackage or GeoTIFF holding them, as for :func:`attribution`.
+
+    Returns
+    -------
+    str
+        The credits joined by ``"; "`` (empty when none of the layers records one).
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> datasets.credit(["park", "settlements", "countries"])
+    '© OpenStreetMap contributors; © GeoNames'
+    """
+    parts: list[str] = []
+    for name in names:
+        found = attribution(name, path=path)
+        if found is None:
+            continue
+        for part in found.text.split("; "):
+            if part and part not in parts:
+                parts.append(part)
+    return "; ".join(parts)
+
+
+def _from_items(items: dict[str, str] | None) -> Attribution | None:
+    if not items or not items.get("attribution"):
+        return None
+    text, licence, url, sources = (str(items.get(key, "")) for key in _ATTRIBUTION_KEYS)
+    return Attribution(text=text, licence=licence, licence_url=url, sources=sources)
+
+
+def _layer_attribution(gpkg: Path, layer: str) -> Attribution | None:
+    import pyogrio
+    from pyogrio.errors import DataLayerError
+    from pyogrio.errors import DataSourceError as OgrSourceError
+
+    try:
+        info = pyogrio.read_info(gpkg, layer=layer)
+    except DataLayerError:
+        names = [str(name) for name, _ in pyogrio.list_layers(gpkg)]
+        raise LayerNotFoundError(
+            f"{str(gpkg)!r} has no layer {layer!r}; valid layers: {', '.join(names)}"
+        ) from None
+    except OgrSourceError as exc:
+        raise DataSourceError(f"cannot read {str(gpkg)!r}: {exc}") from exc
+    return _from_items(info.get("layer_metadata"))
+
+
+def _raster_attribution(tif: Path) -> Attribution | None:
+    import rasterio
+    from rasterio.errors import RasterioIOError
+
+    try:
+        with rasterio.open(tif) as src:
+            tags = src.tags()
+    except RasterioIOError as exc:
+        raise DataSourceError(f"cannot read {str(tif)!r}: {exc}") from exc
+    return _from_items(tags)
