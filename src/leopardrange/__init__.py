@@ -32,7 +32,7 @@ Every public module is an attribute of the package, loaded on first use (so
 >>> import leopardrange as lr
 >>> park = lr.datasets.load("park", where="name = 'Land of the Leopard'")
 >>> round(float(lr.measure.area_km2(park).iloc[0]))
-2619
+2596
 """
 
 from __future__ import annotations

@@ -560,7 +560,7 @@ def metric_value(result: Any, name: str) -> Any:
     >>> round(metric_value(result, "range_epochs.2015.area_pct_of_first"), 2)
     2.96
     >>> metric_value(result, "fragmentation.n_patches")
-    8
+    16
     """
     match = _EPOCH_METRIC.match(name)
     if match:

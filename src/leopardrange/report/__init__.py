@@ -3,7 +3,7 @@
 >>> from leopardrange import report
 >>> result = report.run()  # the embedded Amur leopard study
 >>> round(result.coverage.park_share_of_current_range_pct, 1)
-42.9
+42.6
 >>> result.current.epoch, result.redlist.iucn_b.b1.meets
 ('2021', 'VU')
 

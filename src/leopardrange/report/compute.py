@@ -23,7 +23,7 @@ from leopardrange._version import __version__
 from leopardrange.crs import analysis_crs as choose_analysis_crs
 from leopardrange.errors import CRSError, EmptyLayerError, GeometryTypeError, StudyError
 from leopardrange.fragmentation import patch_metrics
-from leopardrange.measure import area_km2
+from leopardrange.measure import area_km2, densify
 from leopardrange.metrics import (
     SCHEMA_VERSION,
     Breeding,
@@ -420,6 +420,13 @@ def _analysis_layers(
     return out
 
 
+def _to_crs(frame: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
+    """``frame`` in ``crs``, its edges densified first so that they keep their shape."""
+    if CRS(frame.crs) == crs:
+        return frame
+    return frame.set_geometry(densify(frame.geometry)).to_crs(crs)
+
+
 def _inputs(raw: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
     return {
         role: {
@@ -508,14 +515,14 @@ def compute(
     ...     "range": datasets.load("leopard_range"),
     ... })
     >>> result.coverage.current_epoch, round(result.coverage.park_share_of_current_range_pct, 1)
-    ('2021', 42.9)
+    ('2021', 42.6)
     """
     method = area_method.replace("-", "_")
     raw = _checked(layers)
 
     _note(progress, "aligning CRSs")
     crs = _analysis_crs(raw["park"], raw["range"], analysis_crs)
-    projected = {role: frame.to_crs(crs) for role, frame in raw.items()}
+    projected = {role: _to_crs(frame, crs) for role, frame in raw.items()}
     reprojected = {
         role: frame.crs.to_string() for role, frame in raw.items() if CRS(frame.crs) != crs
     }

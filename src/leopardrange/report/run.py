@@ -111,7 +111,7 @@ def run(
     --------
     >>> result = run()  # the embedded Amur leopard study
     >>> round(result.coverage.park_share_of_current_range_pct, 1)
-    42.9
+    42.6
     >>> [c.id for c in result.claims if c.passed]
     ['range-2015-is-2.96pct-of-historical', 'park-covers-60pct-of-russian-range']
     """
