@@ -20,6 +20,7 @@ __all__ = [
     "GeometryTypeError",
     "InvalidGeometryError",
     "LayerNotFoundError",
+    "LegendError",
     "LeopardRangeError",
     "OutputExistsError",
     "ResistanceError",
@@ -75,6 +76,10 @@ class StudyError(LeopardRangeError, ValueError):
 
 class ResistanceError(LeopardRangeError, ValueError):
     """A resistance surface or recipe is unfit for cost-distance analysis."""
+
+
+class LegendError(LeopardRangeError, ValueError):
+    """A land-cover legend is malformed, or does not fit the raster it is used with."""
 
 
 class SourceError(LeopardRangeError, ValueError):
