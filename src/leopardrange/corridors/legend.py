@@ -27,7 +27,7 @@ yes/no, 1/0 — and ``colour`` as ``#rrggbb``) or a TOML file shaped like the bu
     value = 1
     name = "Forest"
     habitat = true
-    colour = "#1b7837"          # optional: the class's colour on maps and in QGIS
+    colour = "#rrggbb"          # optional: the class's colour on maps and in QGIS
 
 Examples
 --------
@@ -433,8 +433,8 @@ def parse_class_list(text: str) -> tuple[int, ...]:
 
     Examples
     --------
-    >>> parse_class_list("1-3, 5")
-    (1, 2, 3, 5)
+    >>> parse_class_list("1-2, 5")
+    (1, 2, 5)
     """
     values: list[int] = []
     for item in (part.strip() for part in str(text).split(",")):
@@ -495,7 +495,7 @@ def habitat_selection(
         raise LegendError(
             "a land-cover raster needs its legend: name it (legend='igbp', 'worldcover', "
             "'corine' or a CSV/TOML file; --legend) or list the habitat classes "
-            "(habitat_classes=[1, 2]; --habitat-classes 1,2)"
+            "(habitat_classes=[1, 2]; --habitat-classes 1,2); it is never assumed to be IGBP"
         )
     classes = parse_class_list(habitat_classes) if isinstance(habitat_classes, str) else None
     if classes is None and habitat_classes is not None:
