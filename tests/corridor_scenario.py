@@ -130,3 +130,13 @@ def sampled_habitat_pct(
         values = np.array([v[0] for v in src.sample([(p.x, p.y) for p in points])])
         known = values != src.nodata
     return float(100.0 * (values[known] == FOREST).mean())
+
+
+def with_resistance(folder: Path) -> dict:
+    """The scenario, its resistance surface (``R``) and the parks as read (``parks``)."""
+    from leopardrange.corridors import build_resistance
+    from leopardrange.io import read_layer
+
+    scenario = build(folder)
+    resistance = build_resistance(scenario.recipe).write(folder / "R.tif")
+    return {"s": scenario, "R": resistance, "parks": read_layer(scenario.layer)}

@@ -42,6 +42,21 @@ def colour(c: QColor) -> list[int]:
     return [c.red(), c.green(), c.blue(), c.alpha()]
 
 
+def _common(layer: Any, kind: str) -> dict[str, Any]:
+    crs = layer.crs()
+    return {
+        "id": layer.id(),
+        "name": layer.name(),
+        "type": kind,
+        "valid": layer.isValid(),
+        "source": layer.source(),
+        "crs_valid": crs.isValid(),
+        "crs_authid": crs.authid(),
+        "crs_description": crs.description(),
+        "crs_wkt": crs.toWkt(),
+    }
+
+
 def describe_raster(layer: QgsRasterLayer) -> dict[str, Any]:
     renderer = layer.renderer()
     kind = renderer.type() if renderer else None
@@ -51,17 +66,8 @@ def describe_raster(layer: QgsRasterLayer) -> dict[str, Any]:
     elif kind == "singlebandpseudocolor":
         shader = renderer.shader().rasterShaderFunction()
         colours = [colour(item.color) for item in shader.colorRampItemList()]
-    crs = layer.crs()
     return {
-        "id": layer.id(),
-        "name": layer.name(),
-        "type": "raster",
-        "valid": layer.isValid(),
-        "source": layer.source(),
-        "crs_valid": crs.isValid(),
-        "crs_authid": crs.authid(),
-        "crs_description": crs.description(),
-        "crs_wkt": crs.toWkt(),
+        **_common(layer, "raster"),
         "renderer": kind,
         "colours": colours,
         "width": layer.width(),
@@ -89,18 +95,9 @@ def describe_layer(layer: Any) -> dict[str, Any]:
     label_field = None
     if layer.labelsEnabled() and layer.labeling() is not None:
         label_field = layer.labeling().settings().fieldName
-    crs = layer.crs()
     return {
-        "id": layer.id(),
-        "name": layer.name(),
-        "type": "vector",
-        "valid": layer.isValid(),
-        "source": layer.source(),
+        **_common(layer, "vector"),
         "subset": layer.subsetString(),
-        "crs_valid": crs.isValid(),
-        "crs_authid": crs.authid(),
-        "crs_description": crs.description(),
-        "crs_wkt": crs.toWkt(),
         "feature_count": int(layer.featureCount()),
         "renderer": kind,
         "field": field,

@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 import rasterio
 
-from leopardrange.corridors import LINK_METRICS, build_resistance, least_cost_corridor
+from leopardrange.corridors import LINK_METRICS, least_cost_corridor
 from leopardrange.errors import LegendError, SchemaError, SourceError
-from leopardrange.io import read_layer
-from tests.corridor_scenario import FOREST, GRASS, build, sampled_habitat_pct
+from tests.corridor_scenario import FOREST, GRASS, sampled_habitat_pct, with_resistance
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Use `@` matmul instead of `\\*` mul operator:PendingDeprecationWarning"
@@ -23,11 +22,7 @@ pytestmark = pytest.mark.filterwarnings(
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("scene")
-    scenario = build(folder)
-    resistance = build_resistance(scenario.recipe).write(folder / "R.tif")
-    parks = read_layer(scenario.layer)
-    return {"s": scenario, "R": resistance, "parks": parks}
+    return with_resistance(tmp_path_factory.mktemp("scene"))
 
 
 def park(scene: dict, name: str) -> gpd.GeoDataFrame:

@@ -12,13 +12,11 @@ import pytest
 
 from leopardrange.corridors import (
     LINK_METRICS,
-    build_resistance,
     least_cost_corridor,
     linkage_network,
 )
 from leopardrange.errors import SchemaError, SourceError
-from leopardrange.io import read_layer
-from tests.corridor_scenario import build
+from tests.corridor_scenario import with_resistance
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:Use `@` matmul instead of `\\*` mul operator:PendingDeprecationWarning"
@@ -27,10 +25,7 @@ pytestmark = pytest.mark.filterwarnings(
 
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    folder = tmp_path_factory.mktemp("net")
-    scenario = build(folder)
-    resistance = build_resistance(scenario.recipe).write(folder / "R.tif")
-    return {"s": scenario, "R": resistance, "parks": read_layer(scenario.layer)}
+    return with_resistance(tmp_path_factory.mktemp("net"))
 
 
 @pytest.fixture(scope="module")

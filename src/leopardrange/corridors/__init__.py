@@ -53,6 +53,7 @@ _WHERE = {
     "build_resistance": "resistance",
     "read_recipe": "resistance",
     "warp_raster": "resistance",
+    "write_resistance": "resistance",
 }
 
 if TYPE_CHECKING:
@@ -94,6 +95,7 @@ if TYPE_CHECKING:
         build_resistance,
         read_recipe,
         warp_raster,
+        write_resistance,
     )
 
 
@@ -136,4 +138,5 @@ __all__ = [
     "read_recipe",
     "read_resistance",
     "warp_raster",
+    "write_resistance",
 ]

@@ -32,6 +32,16 @@ typedef struct {
     int32_t row, col, next, prev, key;
 } FN(slot_t);
 
+/* Put slot s at the head of the bucket list ``bucket`` (an index already masked). */
+static inline void FN(bucket_push)(FN(slot_t) * pool, int64_t *head, int64_t s, int64_t bucket) {
+    int64_t h = head[bucket];
+    pool[s].next = (int32_t)h;
+    pool[s].prev = -1;
+    if (h != -1) pool[h].prev = (int32_t)s;
+    head[bucket] = s;
+    pool[s].key = (int32_t)bucket;
+}
+
 static void FN(sift_up)(int64_t *heap, int64_t *p_key, const double *p_d, int64_t pos) {
     int64_t s = heap[pos];
     double d = p_d[s];
@@ -234,12 +244,7 @@ LR_EXPORT int64_t FN(lr_solve)(BT *ib, const VT *res, int64_t nrows, int64_t nco
                 } else {
                     int64_t bk = (int64_t)(nd * inv_delta);
                     if (bk <= k_cur) bk = k_cur + 1;
-                    int64_t h = head[bk & mask];
-                    pool[s2].next = (int32_t)h;
-                    pool[s2].prev = -1;
-                    if (h != -1) pool[h].prev = (int32_t)s2;
-                    head[bk & mask] = s2;
-                    pool[s2].key = (int32_t)(bk & mask);
+                    FN(bucket_push)(pool, head, s2, bk & mask);
                 }
                 queued++;
             } else { /* tentative: keep the shorter distance */
@@ -261,12 +266,7 @@ LR_EXPORT int64_t FN(lr_solve)(BT *ib, const VT *res, int64_t nrows, int64_t nco
                             else
                                 head[old] = nx;
                             if (nx != -1) pool[nx].prev = (int32_t)pv;
-                            int64_t h = head[bk & mask];
-                            pool[s2].next = (int32_t)h;
-                            pool[s2].prev = -1;
-                            if (h != -1) pool[h].prev = (int32_t)s2;
-                            head[bk & mask] = s2;
-                            pool[s2].key = (int32_t)(bk & mask);
+                            FN(bucket_push)(pool, head, s2, bk & mask);
                         }
                     }
                 }

@@ -34,6 +34,7 @@ __all__ = [
     "area_label",
     "area_mask",
     "area_names",
+    "check_overlap_mode",
     "dissolve_overlaps",
     "find_name_field",
     "resolve_overlap",
@@ -158,7 +159,14 @@ def area_label(
 
 
 def union(areas: Any, crs: Any) -> Any:
-    """The union of the areas' geometries in ``crs`` (GeoDataFrames are reprojected)."""
+    """The union of the areas' geometries in ``crs`` (GeoDataFrames are reprojected).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> union([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], "EPSG:32645").area
+    2.0
+    """
     import shapely
 
     return shapely.union_all([g for g in _geometries(areas, crs) if g is not None])
@@ -187,6 +195,16 @@ def area_mask(areas: Any, grid: Any, *, role: str) -> np.ndarray:
     SourceError
         No geometry, one lying outside the grid, none covering a cell, or all of the
         covered cells on nodata.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors.corridor import ResistanceGrid
+    >>> grid = ResistanceGrid(np.ones((3, 4)), from_origin(0, 300, 100, 100), "EPSG:32645",
+    ...                       (100.0, 100.0), "R.tif")
+    >>> area_mask(shapely.box(0, 100, 200, 300), grid, role="source").astype(int).tolist()
+    [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 0]]
     """
     import shapely
     from rasterio import features
@@ -248,7 +266,13 @@ class Overlap:
     note: str
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The record written to metrics.json."""
+        """The record written to metrics.json.
+
+        Examples
+        --------
+        >>> Overlap("refuse", 0, 0.0, "the areas do not overlap").to_json_dict()["mode"]
+        'refuse'
+        """
         return {
             "mode": self.mode,
             "shared_cells": self.shared_cells,
@@ -279,7 +303,13 @@ class OverlapMasks:
 
 
 def check_overlap_mode(mode: str) -> str:
-    """``mode`` when it is one of :data:`OVERLAP_MODES`, else a ValueError naming them."""
+    """``mode`` when it is one of :data:`OVERLAP_MODES`, else a ValueError naming them.
+
+    Examples
+    --------
+    >>> check_overlap_mode("subtract")
+    'subtract'
+    """
     if mode not in OVERLAP_MODES:
         raise ValueError(f"overlap must be one of {', '.join(OVERLAP_MODES)}, got {mode!r}")
     return mode
@@ -410,7 +440,19 @@ def dissolve_overlaps(
 def unreachable_error(
     grid: Any, a: np.ndarray, b: np.ndarray, *, roles: tuple[str, str]
 ) -> UnreachableError:
-    """An :class:`UnreachableError` that says why ``b`` cannot be reached from ``a``."""
+    """An :class:`UnreachableError` that says why ``b`` cannot be reached from ``a``.
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors.corridor import ResistanceGrid
+    >>> values = np.array([[1.0, np.nan, 1.0]])
+    >>> grid = ResistanceGrid(values, from_origin(0, 100, 100, 100), "EPSG:32645",
+    ...                       (100.0, 100.0), "R.tif")
+    >>> a, b = np.array([[1, 0, 0]], bool), np.array([[0, 0, 1]], bool)
+    >>> str(unreachable_error(grid, a, b, roles=("source", "target")))[:60]
+    'the target is separated from the source by nodata (impassabl'
+    """
     from scipy import ndimage
 
     passable = ~np.isnan(grid.values)

@@ -211,13 +211,11 @@ def read_resistance(
 
     Examples
     --------
-    >>> import tempfile, rasterio
+    >>> import tempfile
     >>> from rasterio.transform import from_origin
-    >>> tif = Path(tempfile.mkdtemp()) / "R.tif"
-    >>> profile = dict(driver="GTiff", height=2, width=3, count=1, dtype="float32",
-    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_200, 100, 100))
-    >>> with rasterio.open(tif, "w", **profile) as dst:
-    ...     dst.write(np.ones((1, 2, 3), dtype="float32"))
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((2, 3)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_200, 100, 100))
     >>> grid = read_resistance(tif)
     >>> grid.shape, grid.cell_size_m, round(grid.max_scale_error_pct, 2)
     ((2, 3), (100.0, 100.0), 0.04)
@@ -285,8 +283,8 @@ def min_width_m(
 
     Examples
     --------
-    >>> channel = np.zeros((7, 5), dtype=bool); channel[2:5, :] = True  # three cells wide
-    >>> min_width_m(channel, np.array([[3, c] for c in range(5)]), (10.0, 10.0))
+    >>> channel = np.zeros((7, 9), dtype=bool); channel[2:5, :] = True  # three cells wide
+    >>> min_width_m(channel, np.array([[3, c] for c in range(2, 7)]), (10.0, 10.0))
     30.0
     """
     from scipy import ndimage
@@ -305,7 +303,14 @@ def min_width_m(
 
 
 def path_line(cells: np.ndarray, transform: Any) -> Any:
-    """The path through the cell centres as a LineString (a point repeated for one cell)."""
+    """The path through the cell centres as a LineString (a point repeated for one cell).
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> path_line(np.array([[0, 0], [1, 1]]), from_origin(0, 200, 100, 100)).wkt
+    'LINESTRING (50 150, 150 50)'
+    """
     import shapely
 
     xy = path_to_xy(cells, transform)
@@ -349,6 +354,18 @@ def link_metrics(
     value : ndarray of float64
         Corridor value in percent (NaN where either CWD is missing).
     corridor : ndarray of bool
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> grid = ResistanceGrid(np.ones((1, 5)), from_origin(0, 100, 100, 100), "EPSG:32645",
+    ...                       (100.0, 100.0), "R.tif")
+    >>> a, b = np.array([[1, 0, 0, 0, 0]], bool), np.array([[0, 0, 0, 0, 1]], bool)
+    >>> cwd_a, cwd_b = np.arange(5.0)[None] * 100, np.arange(4.0, -1, -1)[None] * 100
+    >>> m, value, corridor = link_metrics(grid, cwd_a, cwd_b, 400.0,
+    ...     np.array([[0, c] for c in range(5)]), a=a, b=b, corridor_pct=10)
+    >>> m["path_length_m"], m["min_width_m"], bool(corridor.all())
+    (400.0, 100.0, True)
     """
     length = path_length_m(cells, grid.cell_size_m)
     joined = lcd == 0.0
@@ -382,7 +399,13 @@ def link_metrics(
 
 
 def landcover_metrics(landcover: LandCover | None) -> dict[str, Any]:
-    """metrics.json's record of the land cover and its legend (None values without one)."""
+    """metrics.json's record of the land cover and its legend (None values without one).
+
+    Examples
+    --------
+    >>> landcover_metrics(None)["legend"] is None
+    True
+    """
     if landcover is None:
         return {"landcover": None, "legend": None, "habitat_classes": None, "forest_classes": None}
     record = landcover.record()
@@ -464,6 +487,20 @@ class CorridorResult:
         ------
         OutputExistsError
             ``out_dir`` exists and ``overwrite`` is False.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, shapely, tempfile, rasterio
+        >>> from rasterio.transform import from_origin
+        >>> from leopardrange.corridors import write_resistance
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> write_resistance(np.ones((3, 6)), folder / "R.tif", crs="EPSG:32645",
+        ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+        PosixPath('.../R.tif')
+        >>> result = least_cost_corridor(folder / "R.tif", shapely.Point(500_050, 3_000_150),
+        ...                              shapely.Point(500_550, 3_000_150))
+        >>> sorted(p.name for p in result.write(folder / "out").iterdir())
+        ['corridor.tif', 'cwd_source.tif', 'cwd_target.tif', 'map.png', 'metrics.json', 'path.gpkg']
         """
         import geopandas as gpd
 
@@ -494,7 +531,7 @@ class CorridorResult:
         return Path(out_dir)
 
     def figure(self) -> Any:
-        """A map of the corridor (matplotlib Figure, no pyplot state)."""
+        """A map of the corridor (matplotlib Figure, no pyplot state); see :mod:`.maps`."""
         from .maps import corridor_figure
 
         return corridor_figure(self)
@@ -505,6 +542,18 @@ def write_float_raster(path: Path, values: np.ndarray, grid: ResistanceGrid, *, 
 
     ``units`` is ``"cost"`` (a cost distance) or ``"pct"`` (a corridor value); the band's
     ``units`` tag says which, so that styles and readers can tell them apart.
+
+    Examples
+    --------
+    >>> import tempfile, rasterio
+    >>> from rasterio.transform import from_origin
+    >>> grid = ResistanceGrid(np.ones((1, 2)), from_origin(0, 100, 100, 100), "EPSG:32645",
+    ...                       (100.0, 100.0), "R.tif")
+    >>> tif = Path(tempfile.mkdtemp()) / "cwd.tif"
+    >>> write_float_raster(tif, np.array([[0.0, np.inf]]), grid, units="cost")
+    >>> with rasterio.open(tif) as src:
+    ...     src.read(1).tolist(), src.tags(1)["units"]
+    ([[0.0, -9999.0]], 'cost units (resistance x metres)')
     """
     import rasterio
 
@@ -599,19 +648,18 @@ def least_cost_corridor(
 
     Examples
     --------
-    >>> import geopandas as gpd, shapely, tempfile, rasterio
+    >>> import geopandas as gpd, shapely, tempfile
     >>> from rasterio.transform import from_origin
-    >>> tif = Path(tempfile.mkdtemp()) / "R.tif"
-    >>> profile = dict(driver="GTiff", height=5, width=9, count=1, dtype="float32",
-    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_500, 100, 100))
-    >>> with rasterio.open(tif, "w", **profile) as dst:
-    ...     dst.write(np.ones((1, 5, 9), dtype="float32"))
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((5, 9)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_500, 100, 100))
     >>> parks = gpd.GeoDataFrame({"NAME": ["West", "East"]}, crs="EPSG:32645",
     ...     geometry=[shapely.box(500_000, 3_000_000, 500_200, 3_000_500),
     ...               shapely.box(500_700, 3_000_000, 500_900, 3_000_500)])
     >>> result = least_cost_corridor(tif, parks.iloc[[0]], parks.iloc[[1]])
-    >>> result.metrics["source"], result.metrics["path_length_m"], result.metrics["min_width_m"]
-    ('West', 600.0, 500.0)
+    >>> m = result.metrics
+    >>> m["source"], m["target"], m["path_length_m"], m["cost_distance"], m["overlap"]["mode"]
+    ('West', 'East', 600.0, 600.0, 'refuse')
     """
     if not (isinstance(corridor_pct, (int, float)) and corridor_pct > 0):
         raise ValueError(f"corridor_pct must be a positive percentage, got {corridor_pct!r}")

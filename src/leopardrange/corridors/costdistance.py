@@ -516,18 +516,18 @@ def cost_distance_raster(
 
     Examples
     --------
-    >>> import tempfile, rasterio, shapely
+    >>> import tempfile, shapely
     >>> from pathlib import Path
     >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
     >>> folder = Path(tempfile.mkdtemp())
-    >>> profile = dict(driver="GTiff", height=3, width=4, count=1, dtype="float32",
-    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
-    >>> with rasterio.open(folder / "R.tif", "w", **profile) as dst:
-    ...     dst.write(np.ones((1, 3, 4), dtype="float32"))
+    >>> write_resistance(np.ones((3, 4)), folder / "R.tif", crs="EPSG:32645",
+    ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+    PosixPath('.../R.tif')
     >>> done = cost_distance_raster(folder / "R.tif", shapely.Point(500_050, 3_000_250),
     ...                             folder / "cwd.tif")
     >>> done.reached_cells, done.max_cost_distance, round(done.max_scale_error_pct, 2)
-    (12, 341.4..., 0.04)
+    (12, 382.8..., 0.04)
 
     Notes
     -----

@@ -464,8 +464,8 @@ def resolve_crs(crs: Any, *, bounds: Sequence[float], bounds_crs: Any = "EPSG:43
 
     Examples
     --------
-    >>> resolve_crs("auto", bounds=(130, 42, 132, 44)).to_string()
-    '+proj=laea +lat_0=43 +lon_0=131 ... +units=m +no_defs'
+    >>> resolve_crs("auto", bounds=(130, 42, 132, 44)).to_wkt()[:25]
+    'PROJCS["LAEA 43°N 131°E",'
     >>> resolve_crs("EPSG:32645", bounds=(86, 27, 88, 29)).to_epsg()
     32645
     """

@@ -80,7 +80,16 @@ class LandCover:
 
     @property
     def habitat(self) -> np.ndarray:
-        """Cells on a habitat class (bool)."""
+        """Cells on a habitat class (bool).
+
+        Examples
+        --------
+        >>> from leopardrange.corridors.legend import habitat_selection
+        >>> lc = LandCover(np.array([[1.0, 2.0]]), habitat_selection(habitat_classes=[2]),
+        ...                Path("lc.tif"), False)
+        >>> lc.habitat.tolist()
+        [[False, True]]
+        """
         classes = np.asarray(self.legend.habitat_classes, dtype=np.float64)
         return np.asarray(np.isin(self.codes, classes))
 
@@ -97,8 +106,8 @@ class LandCover:
         >>> from leopardrange.corridors.legend import habitat_selection
         >>> lc = LandCover(np.array([[1.0, 2.0, np.nan]]), habitat_selection(habitat_classes=[1]),
         ...                Path("lc.tif"), False)
-        >>> lc.path_shares(np.array([[0, 0], [0, 1], [0, 2]]), (10.0, 10.0))
-        (50.0, 75.0)
+        >>> lc.path_shares(np.array([[0, 0], [0, 1], [0, 2]]), (10.0, 10.0))  # 5, 10 and 5 m
+        (33.3..., 75.0)
         """
         rows, cols = cells[:, 0], cells[:, 1]
         w = cell_weights(cells, cell_size_m) if len(cells) > 1 else np.ones(len(cells))
@@ -110,7 +119,15 @@ class LandCover:
         return 100.0 * float(w[on].sum()) / known_len, 100.0 * known_len / total
 
     def record(self) -> dict[str, Any]:
-        """What metrics.json says about the land cover and its legend."""
+        """What metrics.json says about the land cover and its legend.
+
+        Examples
+        --------
+        >>> from leopardrange.corridors.legend import read_legend
+        >>> LandCover(np.ones((1, 1)), read_legend("igbp"), Path("lc.tif"), True).record()[
+        ...     "habitat_classes"]
+        [1, 2, 3, 4, 5]
+        """
         return {
             "landcover": self.path.name,
             "landcover_resampled": self.resampled,

@@ -120,6 +120,21 @@ class LinkageResult:
         ------
         OutputExistsError
             ``out_dir`` exists and ``overwrite`` is False.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, shapely, tempfile, rasterio
+        >>> from rasterio.transform import from_origin
+        >>> from leopardrange.corridors import write_resistance
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> write_resistance(np.ones((3, 6)), folder / "R.tif", crs="EPSG:32645",
+        ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+        PosixPath('.../R.tif')
+        >>> cores = gpd.GeoDataFrame({"name": ["A", "B"]}, crs="EPSG:32645", geometry=[
+        ...     shapely.Point(500_050, 3_000_150), shapely.Point(500_550, 3_000_150)])
+        >>> out = linkage_network(folder / "R.tif", cores).write(folder / "net")
+        >>> sorted(p.name for p in out.iterdir())
+        ['linkages.gpkg', 'map.png', 'metrics.json', 'network.graphml', 'network.json']
         """
         import networkx as nx
 
@@ -146,7 +161,7 @@ class LinkageResult:
         return Path(out_dir)
 
     def figure(self) -> Any:
-        """A map of the cores and links (matplotlib Figure, no pyplot state)."""
+        """A map of the cores and links (matplotlib Figure, no pyplot state); see :mod:`.maps`."""
         from .maps import linkage_figure
 
         return linkage_figure(self)
@@ -252,21 +267,20 @@ def linkage_network(
 
     Examples
     --------
-    >>> import geopandas as gpd, shapely, tempfile, rasterio
+    >>> import geopandas as gpd, shapely, tempfile
     >>> from rasterio.transform import from_origin
-    >>> tif = Path(tempfile.mkdtemp()) / "R.tif"
-    >>> profile = dict(driver="GTiff", height=5, width=12, count=1, dtype="float32",
-    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_500, 100, 100))
-    >>> with rasterio.open(tif, "w", **profile) as dst:
-    ...     dst.write(np.ones((1, 5, 12), dtype="float32"))
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((5, 12)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_500, 100, 100))
     >>> box = lambda x0, x1: shapely.box(500_000 + x0, 3_000_100, 500_000 + x1, 3_000_400)
     >>> parks = gpd.GeoDataFrame({"NAME": ["A", "B", "C"]}, crs="EPSG:32645",
     ...                          geometry=[box(0, 300), box(200, 500), box(900, 1200)])
     >>> net = linkage_network(tif, parks)
     >>> net.summary["merged_cores"][0]["core"], list(net.links["to_core"])
     ('A + B', ['C'])
-    >>> round(net.links["min_width_m"].iloc[0])
-    300
+    >>> link = net.links.iloc[0]
+    >>> float(link["path_length_m"]), float(link["cwd_to_path_length_ratio"])
+    (500.0, 1.0)
     """
     import geopandas as gpd
     import networkx as nx

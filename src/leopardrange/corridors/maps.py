@@ -133,6 +133,21 @@ def corridor_figure(result: CorridorResult) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import shapely, tempfile, rasterio
+    >>> from pathlib import Path
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> from leopardrange.corridors import least_cost_corridor
+    >>> tif = write_resistance(np.ones((3, 6)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> result = least_cost_corridor(tif, shapely.Point(500_050, 3_000_150),
+    ...                              shapely.Point(500_550, 3_000_150))
+    >>> fig = corridor_figure(result)
+    >>> sorted(a.get_gid() for a in fig.findobj() if a.get_gid())
+    ['graticule', 'legend', 'north_arrow', 'scale_bar']
     """
     import shapely
     from matplotlib.figure import Figure
@@ -212,6 +227,21 @@ def linkage_figure(result: LinkageResult) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile, rasterio
+    >>> from pathlib import Path
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> from leopardrange.corridors import linkage_network
+    >>> tif = write_resistance(np.ones((3, 6)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> cores = gpd.GeoDataFrame({"name": ["A", "B"]}, crs="EPSG:32645", geometry=[
+    ...     shapely.Point(500_050, 3_000_150), shapely.Point(500_550, 3_000_150)])
+    >>> fig = linkage_figure(linkage_network(tif, cores))
+    >>> fig.texts[0].get_text()
+    'Linkage network: 2 cores, 1 link (0 dropped)'
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -246,9 +276,10 @@ def linkage_figure(result: LinkageResult) -> Figure:
         _furniture(fig, ax, grid, view)
         _legend(fig, entries)
         merged = result.summary.get("merged_cores") or []
+        n_links = len(result.links)
         fig.suptitle(
-            f"Linkage network: {len(result.cores)} cores, {len(result.links)} links "
-            f"({len(result.dropped)} dropped)",
+            f"Linkage network: {len(result.cores)} cores, {n_links} link"
+            f"{'' if n_links == 1 else 's'} ({len(result.dropped)} dropped)",
             x=0.01,
             ha="left",
         )

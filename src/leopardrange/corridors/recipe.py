@@ -535,6 +535,15 @@ def parse_recipe(
     ------
     ResistanceError
         Unknown keys or factor types, missing keys, values of the wrong type or range.
+
+    Examples
+    --------
+    >>> doc = {"grid": {"snap_to": "lc_utm45n.tif"},
+    ...        "factors": [{"name": "lc", "type": "classes", "path": "lc_utm45n.tif",
+    ...                     "legend": "igbp", "costs": {"1": 1, "12": 20}}]}
+    >>> r = parse_recipe(doc, base_dir="/data")
+    >>> r.grid.snap_to.as_posix(), r.factors[0].legend, r.factors[0].costs
+    ('/data/lc_utm45n.tif', 'igbp', {1: 1.0, 12: 20.0})
     """
     src = Path(source) if source is not None else None
     where = _where(src)

@@ -73,6 +73,7 @@ __all__ = [
     "resolve_crs",
     "warp_raster",
     "warp_to_grid",
+    "write_resistance",
 ]
 
 #: Nodata value of resistance GeoTIFFs written here (a resistance is never negative).
@@ -295,35 +296,104 @@ class ResistanceSurface:
         ------
         OutputExistsError
             ``path`` exists and ``overwrite`` is False.
+
+        Examples
+        --------
+        >>> import tempfile, rasterio
+        >>> from leopardrange import datasets
+        >>> surface = build_resistance(datasets.path("resistance"), resolution_m=10_000)
+        >>> tif = surface.write(Path(tempfile.mkdtemp()) / "R.tif")
+        >>> with rasterio.open(tif) as src:
+        ...     src.crs.to_wkt()[:31], float(src.tags()["max_scale_error_pct"]) < 1
+        ('PROJCS["LAEA 43°15′N 131°36′E",', True)
         """
-        import rasterio
+        tags = {
+            "recipe": self.recipe.name,
+            "recipe_file": str(self.recipe.source or ""),
+            "combine": self.recipe.combine,
+            "factors": ", ".join(f.name for f in self.recipe.factors),
+            "max_scale_error_pct": f"{self.summary.get('max_scale_error_pct', math.nan):.4g}",
+            "snapped_to": str(self.summary.get("snapped_to") or ""),
+        }
+        return write_resistance(
+            self.values, path, crs=self.crs, transform=self.transform, overwrite=overwrite,
+            tags=tags, impassable=self.impassable_note(),
+        )  # fmt: skip
 
-        from leopardrange.output import atomic_output_file
 
-        target = Path(path)
-        data = np.where(np.isnan(self.values), RESISTANCE_NODATA, self.values).astype(np.float32)
-        profile = float_profile(
-            self.shape, crs=self.crs, transform=self.transform, nodata=RESISTANCE_NODATA
-        )
-        with (
-            atomic_output_file(target, overwrite=overwrite) as tmp,
-            rasterio.open(tmp, "w", **profile) as dst,
-        ):
-            dst.write(data, 1)
-            dst.update_tags(
-                recipe=self.recipe.name,
-                recipe_file=str(self.recipe.source or ""),
-                combine=self.recipe.combine,
-                factors=", ".join(f.name for f in self.recipe.factors),
-                max_scale_error_pct=f"{self.summary.get('max_scale_error_pct', math.nan):.4g}",
-                snapped_to=str(self.summary.get("snapped_to") or ""),
-            )
-            dst.update_tags(
-                1,
-                units="cost units per metre (relative resistance)",
-                impassable=self.impassable_note(),
-            )
-        return target
+def write_resistance(
+    values: np.ndarray,
+    path: str | os.PathLike[str],
+    *,
+    crs: Any,
+    transform: Any,
+    overwrite: bool = False,
+    tags: dict[str, str] | None = None,
+    impassable: str = "none",
+) -> Path:
+    """Write a resistance array as a GeoTIFF the corridor commands read.
+
+    Float32, nodata :data:`RESISTANCE_NODATA` where ``values`` is NaN (impassable), band tag
+    ``units`` saying it is a resistance (so QGIS exports style it as one), the CRS named
+    (:func:`leopardrange.crs.named_crs`). Written atomically: a failed write leaves no file.
+
+    Parameters
+    ----------
+    values : ndarray, shape (rows, cols)
+        Resistance in cost units per metre (> 0); NaN where impassable.
+    path : path
+        GeoTIFF to write.
+    crs : CRS-like
+        A projected CRS in metres.
+    transform : affine.Affine
+        North-up geotransform.
+    overwrite : bool, default False
+        Replace an existing file.
+    tags : dict, optional
+        Dataset tags to add.
+    impassable : str
+        What made cells impassable (band tag ``impassable``, quoted in messages).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rasterio.transform import from_origin
+    >>> tif = write_resistance(np.ones((3, 6)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> from leopardrange.corridors import read_resistance
+    >>> read_resistance(tif).shape
+    (3, 6)
+    """
+    import rasterio
+
+    from leopardrange.crs import named_crs
+    from leopardrange.output import atomic_output_file
+
+    target = Path(path)
+    arr = np.asarray(values, dtype=np.float64)
+    data = np.where(np.isnan(arr), RESISTANCE_NODATA, arr).astype(np.float32)
+    profile = float_profile(
+        arr.shape, crs=named_crs(crs).to_wkt(), transform=transform, nodata=RESISTANCE_NODATA
+    )
+    with (
+        atomic_output_file(target, overwrite=overwrite) as tmp,
+        rasterio.open(tmp, "w", **profile) as dst,
+    ):
+        dst.write(data, 1)
+        if tags:
+            dst.update_tags(**tags)
+        units = "cost units per metre (relative resistance)"
+        dst.update_tags(1, units=units, impassable=impassable)
+    return target
 
 
 def build_resistance(

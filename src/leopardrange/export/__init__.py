@@ -103,6 +103,16 @@ def run(
     ExportError
         If the format is unknown, or a Shapefile cannot hold a field (the message names it).
         Nothing in ``out_dir`` changes when an export fails.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange import datasets
+    >>> out = Path(tempfile.mkdtemp()) / "qgis"
+    >>> files = run(out_dir=out, format="gpkg", legend="igbp",
+    ...             extra_layers=[datasets.path("landcover")])
+    >>> sorted(f.relative_to(out).as_posix() for f in files)
+    ['leopardrange.gpkg', 'manifest.json', 'rasters/landcover.qml', 'rasters/landcover.tif']
     """
     from leopardrange.documents import write_json
     from leopardrange.export.layers import collect

@@ -242,9 +242,14 @@ def read_raster_layer(
         Missing or unreadable raster.
     CRSError
         A raster without a CRS.
-    """
-    import rasterio
 
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> raster = read_raster_layer(datasets.path("landcover"), set(), legend="igbp")
+    >>> raster.name, raster.title, raster.style.renderer
+    ('landcover', 'Land cover (landcover.tif)', 'paletted')
+    """
     from leopardrange.corridors._rasterfile import open_raster
 
     path = Path(spec)
@@ -255,7 +260,6 @@ def read_raster_layer(
                 "(e.g. gdal_edit.py -a_srs EPSG:4326)"
             )
         crs = named_crs(CRS.from_wkt(src.crs.to_wkt()))
-    del rasterio
     style = raster_style(path, legend=legend, title=title)
     return ExportRaster(
         name=_unique(_safe_name(path.stem), taken),
@@ -386,6 +390,13 @@ def collect(
         or a legend file).
     progress
         Called with the name of each step as it starts.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> plan = collect(extra_layers=[datasets.path("landcover")], legend="igbp")
+    >>> [r.style.kind for r in plan.rasters], plan.analysis_crs.name
+    (['landcover'], 'LAEA 40°34′N 130°48′E')
     """
     from leopardrange.report import run as run_report
 

@@ -147,6 +147,23 @@ def corridor_project(
     -------
     Path
         The project file.
+
+    Examples
+    --------
+    >>> import shapely, tempfile, rasterio, numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> from leopardrange.corridors import least_cost_corridor
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_resistance(np.ones((3, 6)), folder / "R.tif", crs="EPSG:32645",
+    ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+    PosixPath('.../R.tif')
+    >>> result = least_cost_corridor(folder / "R.tif", shapely.Point(500_050, 3_000_150),
+    ...                              shapely.Point(500_550, 3_000_150))
+    >>> out = result.write(folder / "c", extra=lambda tmp: corridor_project(
+    ...     tmp, out_dir=folder / "c", metrics=result.metrics, resistance=folder / "R.tif"))
+    >>> (out / "corridor.qgz").is_file(), (out / "corridor.qml").is_file()
+    (True, True)
     """
     from pyproj import CRS
 
@@ -197,6 +214,25 @@ def linkage_project(
     -------
     Path
         The project file.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile, rasterio, numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> from leopardrange.corridors import linkage_network
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_resistance(np.ones((3, 6)), folder / "R.tif", crs="EPSG:32645",
+    ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+    PosixPath('.../R.tif')
+    >>> cores = gpd.GeoDataFrame({"name": ["A", "B"]}, crs="EPSG:32645", geometry=[
+    ...     shapely.box(500_000, 3_000_000, 500_200, 3_000_300),
+    ...     shapely.box(500_400, 3_000_000, 500_600, 3_000_300)])
+    >>> net = linkage_network(folder / "R.tif", cores)
+    >>> out = net.write(folder / "n", extra=lambda tmp: linkage_project(
+    ...     tmp, out_dir=folder / "n", summary=net.summary, resistance=folder / "R.tif"))
+    >>> (out / "linkages.qgz").is_file()
+    True
     """
     from pyproj import CRS
 

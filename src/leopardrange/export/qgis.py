@@ -293,7 +293,13 @@ def style_elements(style: LayerStyle) -> list[ET.Element]:
 
 
 def document(root: ET.Element) -> str:
-    """A ``<qgis>`` element as QGIS document text (doctype, indented)."""
+    """A ``<qgis>`` element as QGIS document text (doctype, indented).
+
+    Examples
+    --------
+    >>> document(ET.Element("qgis")).splitlines()[0]
+    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+    """
     ET.indent(root, space="  ")
     return _DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -476,6 +482,17 @@ def project_xml(
         Project title.
     groups
         Layer-tree groups, in order; each layer names one of them.
+
+    Examples
+    --------
+    >>> from leopardrange.export.rasters import RasterStyle
+    >>> crs = CRS("+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m")
+    >>> style = RasterStyle("resistance", "singlebandpseudocolor",
+    ...                     ((1.0, (240, 240, 240, 255), "1"), (9.0, (37, 37, 37, 255), "9")), "R")
+    >>> layer = ProjectLayer("r", "Resistance", "./R.tif", crs, style, "Inputs", "")
+    >>> text = project_xml([layer], crs=crs, extent=(0, 0, 1, 1), title="t", groups=["Inputs"])
+    >>> "<description>LAEA 43°N 131°E</description>" in text, 'providerKey="gdal"' in text
+    (True, True)
     """
     unknown = sorted({layer.group for layer in layers} - set(groups))
     if unknown:

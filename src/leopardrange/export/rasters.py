@@ -268,7 +268,15 @@ def _min_max_origin(parent: ET.Element) -> None:
 
 
 def pipe_element(style: RasterStyle) -> ET.Element:
-    """The ``<pipe>`` (renderer and resampling) of a raster style, as QGIS 3.22 writes it."""
+    """The ``<pipe>`` (renderer and resampling) of a raster style, as QGIS 3.22 writes it.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> pipe = pipe_element(raster_style(datasets.path("landcover"), legend="igbp"))
+    >>> pipe.find("rasterrenderer").get("type"), len(pipe.find(".//colorPalette"))
+    ('paletted', 17)
+    """
     pipe = ET.Element("pipe")
     provider = _el(pipe, "provider")
     _el(
