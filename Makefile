@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 RUN    := $(VENV)/.installed-run
 DEV    := $(VENV)/.installed-dev
 OUT    ?= out
+# the C cost-distance kernel: editing it reinstalls the package, which recompiles it
+KERNEL := src/leopardrange/corridors/_ckernel.c src/leopardrange/corridors/_ckernel_body.h
 
 .PHONY: demo test lint typecheck unit bench geodata geodata-check geodata-sources clean help
 
@@ -22,11 +24,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(RUN): pyproject.toml hatch_build.py | $(BIN)/python
+$(RUN): pyproject.toml hatch_build.py $(KERNEL) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(DEV): pyproject.toml hatch_build.py | $(BIN)/python
+$(DEV): pyproject.toml hatch_build.py $(KERNEL) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(RUN)
 

@@ -1,13 +1,21 @@
 """Benchmark: multi-source cost-weighted distance, end to end, against Python peers.
 
-Prints one table: every tool on the same files in the same run, each in its own
-fresh subprocess, reading a GeoTIFF, computing 8-neighbour cost distance and
-writing a GeoTIFF. See ``benchmarks/README.md`` for what is timed.
+Prints two tables, every tool on the same files in the same run, each in its own fresh
+subprocess, reading a GeoTIFF, computing 8-neighbour cost distance and writing a GeoTIFF:
+
+1. steady state (after a warm-up) at 2000² and 5000² cells: seconds, peak memory, accuracy;
+2. cold and warm side by side at 500² cells: the first run in a process whose compilation
+   caches are empty (a new machine, container, user or CI run) against a run with them warm.
+   leopardrange is timed twice: its C kernel (compiled when the package is installed) and its
+   numba fallback (``LEOPARDRANGE_KERNEL=numba``).
+
+See ``benchmarks/README.md`` for what is timed.
 
 Usage::
 
-    python benchmarks/bench_cost_distance.py                    # 2000² and 5000² cells
+    python benchmarks/bench_cost_distance.py                    # both tables
     python benchmarks/bench_cost_distance.py --sizes 1000,2000 --tools ours,whitebox
+    python benchmarks/bench_cost_distance.py --sizes "" --cold-size 500   # cold/warm only
 
 Peers (development dependencies only): scikit-image, xarray-spatial,
 whitebox-workflows. A missing peer is reported as such and skipped.
@@ -24,10 +32,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 TOOLS = ("ours", "skimage", "xrspatial", "whitebox")
+#: Tools of the cold/warm table: ours twice (C kernel, numba fallback), then the peers.
+COLD_TOOLS = ("ours", "ours-numba", "skimage", "xrspatial", "whitebox")
 LABELS = {
     "ours": "leopardrange cost_distance_raster",
+    "ours-numba": "leopardrange (numba fallback)",
     "skimage": "scikit-image MCP_Geometric",
     "xrspatial": "xarray-spatial cost_distance",
     "whitebox": "whitebox-workflows cost_distance",
@@ -113,6 +125,16 @@ def run_ours(rpath: Path, spath: Path, out: Path) -> None:
     cost_distance_raster(rpath, spath, out, overwrite=True)
 
 
+def _cold_env(tool: str, cache: Path) -> dict[str, str]:
+    """Environment of a cold/warm child: its own numba cache folder; numba forced if asked."""
+    env = os.environ.copy()
+    env["NUMBA_CACHE_DIR"] = str(cache)
+    env.pop("LEOPARDRANGE_KERNEL", None)
+    if tool == "ours-numba":
+        env["LEOPARDRANGE_KERNEL"] = "numba"
+    return env
+
+
 def run_skimage(rpath: Path, spath: Path, out: Path) -> None:
     import numpy as np
     import rasterio
@@ -161,12 +183,14 @@ def run_whitebox(rpath: Path, spath: Path, out: Path) -> None:
 
 RUNNERS = {
     "ours": run_ours,
+    "ours-numba": run_ours,
     "skimage": run_skimage,
     "xrspatial": run_xrspatial,
     "whitebox": run_whitebox,
 }
 IMPORTS = {
     "ours": "leopardrange.corridors",
+    "ours-numba": "leopardrange.corridors",
     "skimage": "skimage.graph",
     "xrspatial": "xrspatial",
     "whitebox": "whitebox_workflows",
@@ -193,6 +217,70 @@ def child(tool: str, n: int, workdir: Path) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(
         json.dumps({"import_s": t1 - t0, "warm_s": t2 - t1, "run_s": t3 - t2, "peak_mb": peak_mb})
+    )
+
+
+def child_once(tool: str, n: int, workdir: Path) -> None:
+    """Time imports + one run, without a warm-up (for the cold/warm table); print JSON."""
+    import importlib
+
+    t0 = time.perf_counter()
+    import numpy  # noqa: F401
+    import rasterio  # noqa: F401
+
+    importlib.import_module(IMPORTS[tool])
+    rpath, spath = workdir / f"resistance_{n}.tif", workdir / f"sources_{n}.tif"
+    RUNNERS[tool](rpath, spath, workdir / f"cold_{tool}_{n}.tif")
+    backend = "-"
+    if tool.startswith("ours"):
+        from leopardrange.corridors import _kernel
+
+        backend = _kernel.backend()
+    print(json.dumps({"total_s": time.perf_counter() - t0, "backend": backend}))
+
+
+def cold_and_warm(tools: list[str], n: int, workdir: Path) -> list[tuple[str, Any]]:
+    """Each tool twice in fresh processes: empty compilation caches, then the warmed ones."""
+    rows: list[tuple[str, Any]] = []
+    make_data(workdir, n)
+    for tool in tools:
+        with tempfile.TemporaryDirectory(prefix="bench_cache_") as cache:
+            env = _cold_env(tool, Path(cache))
+            times = []
+            for _ in ("cold", "warm"):
+                cmd = [sys.executable, __file__, "--child-once", tool, "--size", str(n),
+                       "--workdir", str(workdir)]  # fmt: skip
+                proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+                if proc.returncode != 0:
+                    times.append((proc.stderr.strip().splitlines() or ["failed"])[-1])
+                    break
+                times.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            rows.append((tool, times))
+    return rows
+
+
+def print_cold_table(rows: list[tuple[str, Any]], n: int) -> None:
+    head = ("tool", "kernel", "cells", "cold s", "warm s", "cold - warm s")
+    lines = [head]
+    for tool, times in rows:
+        if len(times) < 2 or isinstance(times[0], str) or isinstance(times[1], str):
+            err = next((t for t in times if isinstance(t, str)), "failed")
+            lines.append((LABELS[tool], "-", f"{n * n:,}", "-", "-", f"failed: {err}"[:50]))
+            continue
+        cold, warm = times[0]["total_s"], times[1]["total_s"]
+        lines.append((LABELS[tool], times[0]["backend"], f"{n * n:,}", f"{cold:.2f}",
+                      f"{warm:.2f}", f"{cold - warm:+.2f}"))  # fmt: skip
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
+    fmt = "| " + " | ".join(f"{{:{'<' if i < 2 else '>'}{w}}}" for i, w in enumerate(widths)) + " |"
+    print(fmt.format(*head))
+    print("|" + "|".join(("-" * (w + 1) + ":") if i >= 2 else ("-" * (w + 2)) for i, w in
+                         enumerate(widths)) + "|")  # fmt: skip
+    for line in lines[1:]:
+        print(fmt.format(*line))
+    print(
+        "\ncold: imports + one run in a fresh process whose numba cache folder "
+        "(NUMBA_CACHE_DIR) is empty, as on a new machine, container, user or CI run; warm: "
+        "the same again with that cache filled. The interpreter start is excluded."
     )
 
 
@@ -237,15 +325,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="2000,5000", help="grid sides in cells (default 2000,5000)")
     p.add_argument("--tools", default=",".join(TOOLS), help=f"subset of {','.join(TOOLS)}")
     p.add_argument("--workdir", type=Path, help="where the test rasters go (default: a temp dir)")
+    p.add_argument("--cold-size", type=int, default=500,
+                   help="grid side of the cold/warm table (default 500; 0: skip it)")  # fmt: skip
     p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--child-once", help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
     if args.child:
         child(args.child, args.size, args.workdir)
         return 0
+    if args.child_once:
+        child_once(args.child_once, args.size, args.workdir)
+        return 0
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tools = [t for t in args.tools.split(",") if t]
     if bad := sorted(set(tools) - set(TOOLS)):
         p.error(f"unknown tools {bad}; choose from {TOOLS}")
@@ -274,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
     make_data(workdir, WARM_N)
-    if "ours" in tools:  # make sure numba's on-disk cache exists before timing
+    if "ours" in tools and sizes:  # make sure the kernel is ready before timing
         spawn("ours", WARM_N)
     rows = []
     for n in sizes:
@@ -292,7 +386,12 @@ def main(argv: list[str] | None = None) -> int:
         for t in tools:
             (workdir / f"cwd_{t}_{n}.tif").unlink(missing_ok=True)
 
-    print_table(rows, tools)
+    if rows:
+        print_table(rows, tools)
+    if args.cold_size:
+        cold_tools = [t for t in COLD_TOOLS if t.split("-")[0] in tools]
+        print()
+        print_cold_table(cold_and_warm(cold_tools, args.cold_size, workdir), args.cold_size)
     v = versions()
     print(
         f"\n{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "

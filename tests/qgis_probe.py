@@ -30,6 +30,7 @@ from qgis.core import (
     QgsMapRendererParallelJob,
     QgsMapSettings,
     QgsProject,
+    QgsRasterLayer,
     QgsRectangle,
     QgsVectorLayer,
 )
@@ -41,7 +42,42 @@ def colour(c: QColor) -> list[int]:
     return [c.red(), c.green(), c.blue(), c.alpha()]
 
 
-def describe_layer(layer: QgsVectorLayer) -> dict[str, Any]:
+def _common(layer: Any, kind: str) -> dict[str, Any]:
+    crs = layer.crs()
+    return {
+        "id": layer.id(),
+        "name": layer.name(),
+        "type": kind,
+        "valid": layer.isValid(),
+        "source": layer.source(),
+        "crs_valid": crs.isValid(),
+        "crs_authid": crs.authid(),
+        "crs_description": crs.description(),
+        "crs_wkt": crs.toWkt(),
+    }
+
+
+def describe_raster(layer: QgsRasterLayer) -> dict[str, Any]:
+    renderer = layer.renderer()
+    kind = renderer.type() if renderer else None
+    colours: list[list[int]] = []
+    if kind == "paletted":
+        colours = [colour(c.color) for c in renderer.classes()]
+    elif kind == "singlebandpseudocolor":
+        shader = renderer.shader().rasterShaderFunction()
+        colours = [colour(item.color) for item in shader.colorRampItemList()]
+    return {
+        **_common(layer, "raster"),
+        "renderer": kind,
+        "colours": colours,
+        "width": layer.width(),
+        "height": layer.height(),
+    }
+
+
+def describe_layer(layer: Any) -> dict[str, Any]:
+    if isinstance(layer, QgsRasterLayer):
+        return describe_raster(layer)
     renderer = layer.renderer()
     kind = renderer.type() if renderer else None
     colours: list[list[int]] = []
@@ -59,16 +95,9 @@ def describe_layer(layer: QgsVectorLayer) -> dict[str, Any]:
     label_field = None
     if layer.labelsEnabled() and layer.labeling() is not None:
         label_field = layer.labeling().settings().fieldName
-    crs = layer.crs()
     return {
-        "id": layer.id(),
-        "name": layer.name(),
-        "valid": layer.isValid(),
-        "source": layer.source(),
+        **_common(layer, "vector"),
         "subset": layer.subsetString(),
-        "crs_valid": crs.isValid(),
-        "crs_authid": crs.authid(),
-        "crs_wkt": crs.toWkt(),
         "feature_count": int(layer.featureCount()),
         "renderer": kind,
         "field": field,
@@ -98,6 +127,7 @@ def probe_project(path: Path, png: Path | None) -> dict[str, Any]:
     crs = project.crs()
     out["crs_valid"] = crs.isValid()
     out["crs_wkt"] = crs.toWkt()
+    out["crs_description"] = crs.description()
     out["title"] = project.title()
     view = project.viewSettings().defaultViewExtent()
     out["default_view_extent"] = [
@@ -186,11 +216,23 @@ def probe_shapefiles(folder: Path) -> list[dict[str, Any]]:
     return out
 
 
+def probe_rasters(folder: Path) -> list[dict[str, Any]]:
+    """Rasters opened on their own: QGIS applies the ``.qml`` beside each as its style."""
+    out = []
+    for tif in sorted(folder.glob("*.tif")):
+        layer = QgsRasterLayer(str(tif), tif.stem, "gdal")
+        record = describe_raster(layer)
+        record["file"] = tif.name
+        out.append(record)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path)
     parser.add_argument("--gpkg", type=Path)
     parser.add_argument("--shapefiles", type=Path)
+    parser.add_argument("--rasters", type=Path)
     parser.add_argument("--png", type=Path)
     args = parser.parse_args()
     app = QgsApplication([], True)
@@ -204,6 +246,8 @@ def main() -> int:
             report["gpkg"] = probe_gpkg(args.gpkg)
         if args.shapefiles:
             report["shapefiles"] = probe_shapefiles(args.shapefiles)
+        if args.rasters:
+            report["rasters"] = probe_rasters(args.rasters)
     finally:
         QgsProject.instance().clear()
     json.dump(report, sys.stdout, ensure_ascii=False)

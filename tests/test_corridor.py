@@ -29,6 +29,7 @@ from leopardrange.corridors import (
 )
 from leopardrange.errors import (
     CRSError,
+    LegendError,
     OutputExistsError,
     ResistanceError,
     SchemaError,
@@ -175,13 +176,20 @@ def test_path_forest_share(tmp_path: Path, uniform: Path) -> None:
     with rasterio.open(tmp_path / "lc.tif", "w", **profile) as dst:
         dst.write(lc, 1)
     res = least_cost_corridor(
-        uniform, frame(centre(15, 5)), frame(centre(15, 45)), landcover=tmp_path / "lc.tif"
-    )
+        uniform, frame(centre(15, 5)), frame(centre(15, 45)), landcover=tmp_path / "lc.tif",
+        legend="igbp",
+    )  # fmt: skip
     # cells 5..24 forest, 25..45 cropland; end cells count half a step
-    assert res.metrics["path_forest_pct"] == pytest.approx(100 * 19.5 / 40)
+    assert res.metrics["path_habitat_pct"] == pytest.approx(100 * 19.5 / 40)
+    assert res.metrics["path_forest_pct"] == res.metrics["path_habitat_pct"]  # the old name
     assert res.metrics["path_landcover_known_pct"] == pytest.approx(100.0)
+    assert res.metrics["habitat_classes"] == [1, 2, 3, 4, 5]
     plain = least_cost_corridor(uniform, frame(centre(15, 5)), frame(centre(15, 45)))
-    assert plain.metrics["path_forest_pct"] is None
+    assert plain.metrics["path_habitat_pct"] is None
+    with pytest.raises(LegendError, match="needs its legend"):  # never assumed to be IGBP
+        least_cost_corridor(
+            uniform, frame(centre(15, 5)), frame(centre(15, 45)), landcover=tmp_path / "lc.tif"
+        )
 
 
 def test_polygons_in_another_crs(uniform: Path) -> None:
@@ -234,12 +242,12 @@ def test_source_outside_the_grid(uniform: Path) -> None:
 
 
 def test_target_entirely_on_nodata(wall: Path) -> None:
-    with pytest.raises(SourceError, match="the target lies entirely on nodata"):
+    with pytest.raises(SourceError, match="the target 'target' lies entirely on nodata"):
         least_cost_corridor(wall, frame(centre(5, 5)), frame(centre(10, 25)))
 
 
 def test_source_and_target_overlap(uniform: Path) -> None:
-    with pytest.raises(SourceError, match=r"overlap \(\d+ shared cells\)"):
+    with pytest.raises(SourceError, match=r"overlap \(\d+ shared cells, [\d.]+ km²\)"):
         least_cost_corridor(uniform, frame(cell_box(0, 0, 10, 10)), frame(cell_box(5, 5, 15, 15)))
 
 
@@ -330,8 +338,8 @@ def test_linkages_write(tmp_path: Path, uniform: Path) -> None:
 def test_linkages_bad_cores(uniform: Path) -> None:
     cores = row_of_cores()
     cores.loc[1, "geometry"] = cell_box(12, 6, 18, 12)  # overlaps 'west'
-    with pytest.raises(SourceError, match="cores 'west' and 'middle' overlap"):
-        linkage_network(uniform, cores)
+    with pytest.raises(SourceError, match="cores 'west', 'middle' overlap"):
+        linkage_network(uniform, cores, overlap="refuse")
     with pytest.raises(SchemaError, match="no field 'label'"):
         linkage_network(uniform, row_of_cores(), name_field="label")
     twins = row_of_cores()
@@ -386,9 +394,9 @@ def test_cli_corridor(tmp_path: Path, wall: Path, layers: Path) -> None:
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("on_wall", "the target lies entirely on nodata"),
+        ("on_wall", "the target 'W' lies entirely on nodata"),
         ("far", "the target .* lies outside the resistance grid"),
-        ("a", r"the source and the target overlap"),
+        ("a", r"the source 'A' and the target 'A' overlap"),
     ],
 )
 def test_cli_corridor_bad_targets(

@@ -686,7 +686,7 @@ def test_raster_crs_errors(tmp_path):
     with pytest.raises(CRSError, match=r"has no CRS.*--warp-to"):
         cost_distance_raster(nocrs, s, tmp_path / "a.tif")
     geo = write_raster(tmp_path / "geo.tif", r, crs="EPSG:4326", res=(0.01, 0.01))
-    with pytest.raises(CRSError, match=r"geographic CRS \(EPSG:4326.*--warp-to an equal-area"):
+    with pytest.raises(CRSError, match=r"geographic CRS \(EPSG:4326.*--warp-to 'auto'"):
         cost_distance_raster(geo, s, tmp_path / "b.tif")
 
 

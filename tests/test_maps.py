@@ -29,9 +29,9 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 from pyproj import CRS, Transformer
 
+from leopardrange import _cartography as carto
 from leopardrange.crs import format_lon
 from leopardrange.errors import CRSError, EmptyLayerError, SchemaError
-from leopardrange.report import _cartography as carto
 from leopardrange.report import maps
 
 LAEA = "+proj=laea +lat_0=43 +lon_0=131 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"

@@ -245,3 +245,109 @@ def test_qgis_opens_the_embedded_study(qgis_python: str, tmp_path: Path) -> None
     titles = {layer["name"] for layer in project["layers"]}
     assert "Settlements" in titles
     assert_not_blank(tmp_path / "m.png")
+
+
+# ----------------------------------------------- names of CRSs, rasters, corridor projects
+
+
+def test_qgis_names_every_crs(seen: dict[str, Any]) -> None:
+    """The study's custom LAEA has a name in QGIS (its label), never "unknown"."""
+    from leopardrange.crs import crs_label
+
+    project = seen["project"]
+    assert project["crs_description"] == crs_label(CRS(LAEA)) == "LAEA 43°N 131°E"
+    for layer in project["layers"] + seen["gpkg"] + seen["shapefiles"]:
+        description = layer["crs_description"]
+        assert description and "unknown" not in description.lower(), layer["name"]
+
+
+@pytest.fixture(scope="module")
+def corridor_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The user's scenario (UTM 45N land cover, WDPA parks) through the commands, with --qgz."""
+    from click.testing import CliRunner
+
+    from leopardrange.cli.main import main_group
+    from tests.corridor_scenario import build
+
+    folder = tmp_path_factory.mktemp("scenario")
+    s = build(folder)
+
+    def run(*args: object) -> None:
+        result = CliRunner().invoke(main_group, [str(a) for a in args])
+        assert result.exit_code == 0, result.stderr
+
+    run("resistance", s.recipe, "--out", folder / "R.tif")
+    run(
+        "corridor", "-r", folder / "R.tif", "-s", s.layer, "--source-where",
+        "NAME = 'Sagarmatha'", "-t", s.layer, "--target-where", "NAME = 'Makalu Barun'",
+        "--landcover", s.landcover, "--legend", s.legend, "--qgz", "--out", folder / "cor",
+    )  # fmt: skip
+    run("linkages", s.layer, "-r", folder / "R.tif", "--qgz", "--out", folder / "net")
+    run("export", "--format", "qgz", "--out", folder / "exp", "--add",
+        folder / "cor" / "corridor.tif", "--add", folder / "R.tif", "--add", s.landcover,
+        "--legend", s.legend)  # fmt: skip
+    return {"folder": folder, "legend": s.legend, "landcover": s.landcover}
+
+
+def test_qgis_opens_the_corridor_project_with_styled_rasters(
+    qgis_python: str, corridor_outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    from leopardrange.export.rasters import raster_style
+
+    out = corridor_outputs["folder"] / "cor"
+    report = probe(
+        qgis_python, tmp_path, project=out / "corridor.qgz", rasters=out, png=tmp_path / "c.png"
+    )
+    project = report["project"]
+    assert project["read"], project["error"]
+    assert project["crs_description"] == "WGS 84 / UTM zone 45N"
+    layers = {layer["name"]: layer for layer in project["layers"]}
+    for layer in layers.values():
+        assert layer["valid"] and layer["crs_valid"], layer["name"]
+        assert layer["crs_description"] == "WGS 84 / UTM zone 45N", layer["name"]
+    expected = {
+        "Corridor (≤ 10 % above the least cost)": raster_style(out / "corridor.tif"),
+        "Cost distance from the source": raster_style(out / "cwd_source.tif"),
+        "Resistance (R.tif)": raster_style(corridor_outputs["folder"] / "R.tif"),
+        "Land cover (lc_utm45n.tif)": raster_style(
+            corridor_outputs["landcover"], legend=corridor_outputs["legend"]
+        ),
+    }
+    for title, style in expected.items():
+        assert layers[title]["renderer"] == style.renderer, title
+        assert layers[title]["colours"] == [list(c) for c in style.colours], title
+    assert layers["Land cover (lc_utm45n.tif)"]["renderer"] == "paletted"
+    assert layers["Least-cost path"]["renderer"] == "singleSymbol"
+    assert project["render"]["errors"] == []
+    assert_not_blank(Path(project["render"]["png"]))
+    # the rasters open styled on their own too (the .qml beside each)
+    assert {r["file"]: r["renderer"] for r in report["rasters"]} == {
+        "corridor.tif": "singlebandpseudocolor",
+        "cwd_source.tif": "singlebandpseudocolor",
+        "cwd_target.tif": "singlebandpseudocolor",
+    }
+
+
+def test_qgis_opens_the_linkage_project_and_the_raster_export(
+    qgis_python: str, corridor_outputs: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = corridor_outputs["folder"]
+    net = probe(qgis_python, tmp_path, project=folder / "net" / "linkages.qgz")["project"]
+    assert net["read"], net["error"]
+    names = {layer["name"] for layer in net["layers"] if layer["valid"]}
+    assert {"Core areas", "Links (least-cost paths)", "Resistance (R.tif)"} <= names
+    exported = probe(qgis_python, tmp_path, project=folder / "exp" / export.PROJECT_NAME)
+    project = exported["project"]
+    assert project["read"], project["error"]
+    m = manifest(folder / "exp")
+    rasters = {r["title"]: r for r in m["rasters"]}
+    seen_rasters = {
+        layer["name"]: layer for layer in project["layers"] if layer["type"] == "raster"
+    }
+    assert set(seen_rasters) == set(rasters)
+    for title, record in rasters.items():
+        layer = seen_rasters[title]
+        assert layer["valid"] and layer["renderer"] == record["renderer"], title
+        assert layer["colours"] == record["colours"], title
+        assert "unknown" not in layer["crs_description"].lower()
+    assert [g["name"] for g in project["groups"]][-1] == "Rasters"

@@ -305,13 +305,14 @@ def test_read_recipe_errors(tmp_path: Path) -> None:
     ("crs", "message"),
     [
         ("EPSG:4326", "not a projected CRS"),
-        ("EPSG:32652", "not an equal-area CRS"),
+        ("EPSG:2227", r"is in US survey foot, not metres"),
         ("no such crs", "is not a CRS"),
     ],
 )
-def test_grid_crs_must_be_equal_area(crs: str, message: str) -> None:
+def test_grid_crs_must_be_projected_in_metres(crs: str, message: str) -> None:
     with pytest.raises(CRSError, match=message):
         resolve_crs(crs, bounds=(130, 42, 131, 43))
+    assert resolve_crs("EPSG:32652", bounds=(130, 42, 131, 43)).to_epsg() == 32652
 
 
 def test_auto_crs_is_laea_on_the_bounds() -> None:
@@ -373,8 +374,11 @@ def test_warp_raster_to_laea(tmp_path: Path) -> None:
         assert src.res[0] == pytest.approx(src.res[1])
         values = src.read(1, masked=True)
         assert values.compressed().min() == 2.0
-    with pytest.raises(CRSError, match="not an equal-area CRS"):
-        warp_raster(tmp_path / "geo.tif", tmp_path / "utm.tif", dst_crs="EPSG:32652")
+    utm = warp_raster(tmp_path / "geo.tif", tmp_path / "utm.tif", dst_crs="EPSG:32652")
+    with rasterio.open(utm) as src:
+        assert src.crs.to_epsg() == 32652  # any projected CRS in metres, not only equal-area
+    with pytest.raises(CRSError, match="not a projected CRS"):
+        warp_raster(tmp_path / "geo.tif", tmp_path / "geo2.tif", dst_crs="EPSG:4269")
 
 
 # ------------------------------------------------------------------------------- CLI

@@ -31,6 +31,7 @@ __all__ = [
     "format_lon",
     "is_equal_area",
     "local_metric_crs",
+    "named_crs",
     "require_crs",
 ]
 
@@ -412,3 +413,26 @@ def crs_string(crs: Any, *, fallback: Literal["wkt", "proj4"] = "wkt") -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "you may lose projection information"
         return str(crs.to_proj4()).replace(" +type=crs", "")
+
+
+def named_crs(crs: Any) -> CRS:
+    """The CRS with a name people can read, for the files it is written into.
+
+    A CRS built from a PROJ string is called "unknown", which QGIS and GDAL then show; this
+    names it with :func:`crs_label` (e.g. "LAEA 43°N 131°E"). A CRS that has a name is returned
+    as it is; the definition never changes.
+
+    Examples
+    --------
+    >>> named_crs("+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m").name
+    'LAEA 43°N 131°E'
+    >>> named_crs("EPSG:32645").name
+    'WGS 84 / UTM zone 45N'
+    """
+    given = _as_crs(crs)
+    if _named(given.name):
+        return given
+    data = given.to_json_dict()
+    data["name"] = crs_label(given)
+    named: CRS = CRS.from_json_dict(data)
+    return named

@@ -22,6 +22,7 @@ __all__ = [
     "GeometryTypeError",
     "InvalidGeometryError",
     "LayerNotFoundError",
+    "LegendError",
     "LeopardRangeError",
     "MemoryLimitError",
     "OutputExistsError",
@@ -78,6 +79,10 @@ class StudyError(LeopardRangeError, ValueError):
 
 class ResistanceError(LeopardRangeError, ValueError):
     """A resistance surface or recipe is unfit for cost-distance analysis."""
+
+
+class LegendError(LeopardRangeError, ValueError):
+    """A land-cover legend is malformed, or does not fit the raster it is used with."""
 
 
 class SourceError(LeopardRangeError, ValueError):

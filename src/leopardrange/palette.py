@@ -15,6 +15,10 @@ the same colours, because both take them from here:
 - **Fallback** colours (ColorBrewer Set2) for layers without a style of their own.
 - **Chrome**: ink, axes, notes, graticule and grid lines of maps and charts; the corridor
   maps' source, target, path and water.
+- **Rasters** of the corridor commands, on the maps and in QGIS alike: resistance on a grey
+  ramp (ColorBrewer Greys, light = easy), cost distance on ColorBrewer YlGnBu (light = near),
+  the corridor on ColorBrewer YlGn reversed (dark green = the least-cost route); land-cover
+  classes take their colours from their legend, else :data:`FALLBACK`.
 
 Colours are :class:`Colour` values: ``.hex`` for matplotlib, ``.rgba(alpha)`` (0–255) for
 QGIS. This module imports nothing but the standard library and numpy.
@@ -42,6 +46,8 @@ __all__ = [
     "COMPETITOR_OVERLAP",
     "CORE",
     "CORRIDOR_CMAP",
+    "CORRIDOR_RAMP",
+    "COST_DISTANCE_RAMP",
     "COUNTRY_LABEL",
     "CURRENT_CMAP",
     "DROPPED_LINK",
@@ -66,6 +72,7 @@ __all__ = [
     "RANGE_RETAINED",
     "RANGE_RETAINED_LINE",
     "RESISTANCE_CMAP",
+    "RESISTANCE_RAMP",
     "RGBA",
     "SETTLEMENT",
     "SOURCE",
@@ -247,7 +254,20 @@ CORE = SOURCE
 LEAST_COST_PATH = Colour.from_hex("#d62728")
 DROPPED_LINK = Colour.from_hex("#ff7f0e")
 WATER = Colour.from_hex("#dbe9f6")  # nodata: sea, outside the data
-#: matplotlib colormap names of the corridor maps' rasters.
+#: Resistance, low to high: ColorBrewer Greys without its white and black ends.
+RESISTANCE_RAMP: tuple[Colour, ...] = _hex(
+    "#f0f0f0", "#d9d9d9", "#bdbdbd", "#969696", "#737373", "#525252", "#252525"
+)
+#: Cost distance, near to far: ColorBrewer YlGnBu (9 classes).
+COST_DISTANCE_RAMP: tuple[Colour, ...] = _hex(
+    "#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494",
+    "#081d58",
+)  # fmt: skip
+#: Corridor value, 0 % (the least-cost route) to the cut-off: ColorBrewer YlGn, reversed.
+CORRIDOR_RAMP: tuple[Colour, ...] = _hex(
+    "#004529", "#006837", "#238443", "#41ab5d", "#78c679", "#addd8e", "#d9f0a3", "#f7fcb9"
+)
+#: matplotlib colormap names the ramps above were taken from (for reference).
 RESISTANCE_CMAP = "Greys"
 CORRIDOR_CMAP = "YlGn_r"
 CURRENT_CMAP = "inferno"  # current density (circuit theory), log scale

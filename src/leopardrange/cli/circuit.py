@@ -382,7 +382,7 @@ map.png and metrics.json.
     help="Resistance GeoTIFF in a projected CRS.",
 )
 @options.out_dir_opt
-@click.option("--name-field", default="name", show_default=True, help="Unique core names.")
+@options.name_field_opt
 @click.option("--where", metavar="SQL", help="OGR SQL filter on every CORES layer.")
 @click.option(
     "--cwd-cutoff",
@@ -423,7 +423,7 @@ def pinchpoints(
         result = pinch_points(
             resistance_path,
             merged,
-            name_field=kw["name_field"],
+            name_field="name",
             cwd_cutoff=kw["cwd_cutoff"],
             corridor_pct=kw["corridor_pct"],
             neighbors=int(kw["neighbors"]),

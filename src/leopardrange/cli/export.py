@@ -15,6 +15,8 @@ Examples:
   leopardrange export my_study.toml --format shp --out out/shp --overwrite
   leopardrange export my_study.toml --format qgz --out out/qgis \\
       --add towns.gpkg:towns                             add a labelled context layer
+  leopardrange export --format qgz --out out/qgis --add R.tif --add cwd.tif \\
+      --add geodata/landcover.tif --legend igbp          rasters, styled
 
 \b
 What is exported: every layer of the study (park, range, competitor, breeding,
@@ -35,6 +37,13 @@ Formats (written into DIR, with manifest.json listing every layer):
   qgz   leopardrange.gpkg + leopardrange.qgz, a QGIS project (3.22+) with
         relative paths, groups Base / Analysis / Range by epoch, the study's
         equal-area CRS, opening on the current range.
+
+\b
+Rasters given to --add (GeoTIFFs) are copied into DIR/rasters with a .qml style
+QGIS opens them with: resistance (grey ramp), cost distance (YlGnBu), corridor
+(YlGn, 0 % = the least-cost route) from their tags, and land cover with one
+colour and name per class from --legend (igbp, worldcover, corine or a CSV/TOML
+legend file). In a .qgz they form the group Rasters.
 
 \b
 DIR is written atomically: built in a temporary folder beside it, then
@@ -60,8 +69,13 @@ DIR is replaced only with --overwrite.
     "extra_layers",
     multiple=True,
     metavar="PATH:LAYER",
-    help="Add a context layer to the Base group (repeatable), e.g. settlements. Without it, "
-    "the embedded study gets its settlements.",
+    help="Add a context layer (PATH:LAYER) to the Base group, or a raster (a GeoTIFF) to the "
+    "Rasters group (repeatable). Without it, the embedded study gets its settlements.",
+)
+@click.option(
+    "--legend",
+    metavar="NAME|FILE",
+    help="Legend of added land-cover rasters: igbp, worldcover, corine or a CSV/TOML file.",
 )
 @options.area_method_opt
 @options.overwrite_opt
@@ -72,6 +86,7 @@ def export(
     out_dir: Path,
     fmt: str,
     extra_layers: tuple[str, ...],
+    legend: str | None,
     area_method: str,
     overwrite: bool,
 ) -> None:
@@ -82,8 +97,11 @@ def export(
     layers are exactly the geometries behind the report's numbers.
     """
     from leopardrange import export as exporter
+    from leopardrange.export.rasters import is_raster
     from leopardrange.output import check_output
 
+    if legend is not None and not any(is_raster(spec) for spec in extra_layers):
+        raise click.UsageError("--legend names the legend of a land-cover raster given with --add")
     check_output(out_dir, overwrite=overwrite)
     quiet = options.verbosity(ctx) < 0
     with options.progress_reporter(quiet=quiet) as progress:
@@ -94,6 +112,7 @@ def export(
             overwrite=overwrite,
             area_method=area_method,
             extra_layers=extra_layers or None,
+            legend=legend,
             progress=progress,
         )
     if not quiet:

@@ -90,3 +90,11 @@ def progress_reporter(*, quiet: bool = False) -> Iterator[Callable[[str], None] 
             log.info("%s", text)
 
         yield step
+
+
+name_field_opt = click.option(
+    "--name-field",
+    metavar="FIELD",
+    help="Field naming the areas in titles and metrics (default: the first of name, NAME, "
+    "Name, NAME_ENG, ORIG_NAME present, else the layer's name).",
+)

@@ -1,12 +1,19 @@
 """Corridor analysis: resistance surfaces, cost distance, least-cost paths, corridors, networks.
 
-* :mod:`.resistance` -- resistance surfaces from a recipe (TOML or API) on one equal-area grid;
+* :mod:`.resistance` -- resistance surfaces from a recipe (TOML or API) on one projected grid;
+* :mod:`.recipe` -- the recipe: grid (bounds, extent, snap_to), factors, combination;
+* :mod:`.grid` -- grids for distances: cell size in ground metres, the scale error of the
+  projection over the grid (refused above a threshold), a recipe's grid;
+* :mod:`.legend` -- land-cover legends (IGBP, ESA WorldCover, CORINE, CSV/TOML files);
+* :mod:`.landcover` -- a land cover on the grid with its legend; the path's habitat share;
 * :mod:`.costdistance` -- cost-weighted distance and least-cost paths (numpy and GeoTIFF);
+* :mod:`.areas` -- sources, targets and cores: names, cells, overlaps;
 * :mod:`.corridor` -- least-cost path, corridor and metrics between two areas;
 * :mod:`.linkages` -- pairwise links among N core areas as a networkx graph;
 * :mod:`.circuit` -- circuit-theory current maps and effective resistances (Circuitscape);
 * :mod:`.pinchpoints` -- pinch points and current-flow centrality of a linkage network;
-* :mod:`.omniscape` -- omnidirectional connectivity in moving windows, on Dask.
+* :mod:`.omniscape` -- omnidirectional connectivity in moving windows, on Dask;
+* :mod:`.maps` -- corridor and network maps with the report's cartography.
 """
 
 from __future__ import annotations
@@ -24,6 +31,16 @@ _WHERE = {
     "run_omniscape": "omniscape",
     "PinchPointResult": "pinchpoints",
     "pinch_points": "pinchpoints",
+    "DEFAULT_MAX_SCALE_ERROR_PCT": "grid",
+    "GridCheck": "grid",
+    "ScaleError": "grid",
+    "check_grid": "grid",
+    "grid_scale_error": "grid",
+    "LandCover": "landcover",
+    "read_landcover": "landcover",
+    "Legend": "legend",
+    "read_legend": "legend",
+    "LINK_METRICS": "corridor",
     "IGBP_FOREST_CLASSES": "corridor",
     "CorridorResult": "corridor",
     "ResistanceGrid": "corridor",
@@ -45,12 +62,14 @@ _WHERE = {
     "build_resistance": "resistance",
     "read_recipe": "resistance",
     "warp_raster": "resistance",
+    "write_resistance": "resistance",
 }
 
 if TYPE_CHECKING:
     from .circuit import CircuitResult, run_circuit
     from .corridor import (
         IGBP_FOREST_CLASSES,
+        LINK_METRICS,
         CorridorResult,
         ResistanceGrid,
         least_cost_corridor,
@@ -66,6 +85,15 @@ if TYPE_CHECKING:
         path_length_m,
         path_to_xy,
     )
+    from .grid import (
+        DEFAULT_MAX_SCALE_ERROR_PCT,
+        GridCheck,
+        ScaleError,
+        check_grid,
+        grid_scale_error,
+    )
+    from .landcover import LandCover, read_landcover
+    from .legend import Legend, read_legend
     from .linkages import (
         LinkageResult,
         linkage_network,
@@ -79,6 +107,7 @@ if TYPE_CHECKING:
         build_resistance,
         read_recipe,
         warp_raster,
+        write_resistance,
     )
 
 
@@ -91,20 +120,28 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "CWD_NODATA",
+    "DEFAULT_MAX_SCALE_ERROR_PCT",
     "IGBP_FOREST_CLASSES",
+    "LINK_METRICS",
     "RESISTANCE_NODATA",
     "CircuitResult",
     "CorridorResult",
     "CostDistanceResult",
+    "GridCheck",
+    "LandCover",
+    "Legend",
     "LinkageResult",
     "OmniscapeResult",
     "PinchPointResult",
     "ResistanceGrid",
     "ResistanceRecipe",
     "ResistanceSurface",
+    "ScaleError",
     "build_resistance",
+    "check_grid",
     "cost_distance",
     "cost_distance_raster",
+    "grid_scale_error",
     "least_cost_corridor",
     "least_cost_path",
     "linkage_network",
@@ -112,9 +149,12 @@ __all__ = [
     "path_length_m",
     "path_to_xy",
     "pinch_points",
+    "read_landcover",
+    "read_legend",
     "read_recipe",
     "read_resistance",
     "run_circuit",
     "run_omniscape",
     "warp_raster",
+    "write_resistance",
 ]

@@ -9,7 +9,11 @@ From a source area A and a target area B on a resistance surface:
   percent of the least cost, the cheapest A→B route through that cell is (0 on the least-cost
   path). The corridor is the set of cells at or below ``corridor_pct``.
 
-Metrics (``metrics.json``):
+Where A and B share cells, ``overlap`` decides (:func:`.areas.resolve_overlap`): refuse (the
+default), subtract (CWD_A runs to B minus A, CWD_B to A minus B), or dissolve (one area,
+connected at no cost: LCD 0, no corridor). metrics.json records what was done.
+
+Metrics (``metrics.json``; every link of a linkage network carries the same ones):
 
 ``cost_distance``
     LCD, in cost units (resistance x metres).
@@ -28,56 +32,95 @@ Metrics (``metrics.json``):
     wide. The minimum is taken over the path cells outside both areas (over all of them when
     the areas touch). Widths across a diagonal corridor are measured along the grid,
     so they are approximate to about one cell.
-``path_forest_pct``, ``path_landcover_known_pct``
-    With a land-cover raster: the share of the path's length (each cell weighted by half its
-    two steps) on forest classes (IGBP 1–5 by default), among the cells whose land cover is
-    known; and the share of the path where it is known.
+``corridor_area_km2``, ``path_cells``
+    The corridor's area (cells x cell area) and the number of cells on the path.
+``path_habitat_pct``, ``path_landcover_known_pct``
+    With a land-cover raster and its legend (:mod:`.landcover`): the share of the path's
+    length on the legend's habitat classes, among the cells whose land cover is known, and the
+    share of the path where it is known; ``habitat_classes`` and ``legend`` say which classes
+    counted. ``path_forest_pct`` is the former name of ``path_habitat_pct`` (kept for one
+    release).
+``max_scale_error_pct``
+    The grid's largest scale error (:mod:`.grid`): how far its cell steps may stray from ground
+    metres.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from leopardrange import palette
-from leopardrange.errors import SourceError, UnreachableError
+from leopardrange.errors import ResistanceError
 
+from ._ongrid import float_profile
+from .areas import (
+    Overlap,
+    area_label,
+    area_mask,
+    check_overlap_mode,
+    resolve_overlap,
+    union,
+    unreachable_error,
+)
 from .costdistance import (
     CWD_NODATA,
-    _geometries,
-    _grid_cell_size_m,
     _open_resistance,
     cost_distance,
     least_cost_path,
     path_length_m,
     path_to_xy,
 )
-from .resistance import float_profile, warp_to_grid
+from .grid import DEFAULT_MAX_SCALE_ERROR_PCT, ScaleError, check_grid
+from .landcover import LandCover, read_landcover
+from .legend import Legend
 
 __all__ = [
+    "DEFAULT_CORRIDOR_PCT",
     "IGBP_FOREST_CLASSES",
+    "LINK_METRICS",
+    "METRIC_UNITS",
     "CorridorResult",
     "ResistanceGrid",
-    "area_mask",
-    "base_map",
-    "check_disjoint",
     "least_cost_corridor",
+    "link_metrics",
     "min_width_m",
+    "path_line",
     "read_resistance",
-    "unreachable_error",
     "write_float_raster",
 ]
 
-#: IGBP land-cover classes counted as forest (evergreen/deciduous needleleaf and broadleaf,
-#: mixed forests), as in ``geodata/SOURCES.md`` ("forest land").
+#: The IGBP forest classes (1–5). Kept for one release: pass ``legend="igbp"`` instead.
 IGBP_FOREST_CLASSES: tuple[int, ...] = (1, 2, 3, 4, 5)
 #: Corridor cells kept by default: at most this much dearer than the least-cost route (%).
 DEFAULT_CORRIDOR_PCT = 10.0
+#: The metrics of one link, in the order of the links layer (``path_forest_pct`` is an alias).
+LINK_METRICS: tuple[str, ...] = (
+    "cost_distance",
+    "path_length_m",
+    "euclidean_m",
+    "cwd_to_path_length_ratio",
+    "min_width_m",
+    "corridor_area_km2",
+    "path_cells",
+    "path_habitat_pct",
+    "path_landcover_known_pct",
+    "path_forest_pct",
+)
+#: Units of the metrics whose names do not say them.
+METRIC_UNITS: dict[str, str] = {
+    "cost_distance": "cost units (resistance x metres)",
+    "cwd_to_path_length_ratio": "cost units per metre (mean resistance on the path)",
+    "corridor_value": "percent above the least-cost distance",
+}
+_DEPRECATED = {
+    "path_forest_pct": "former name of path_habitat_pct; removed in the next release",
+    "forest_classes": "former name of habitat_classes; removed in the next release",
+}
 
 Progress = Callable[[str], None] | None
 
@@ -96,7 +139,7 @@ class ResistanceGrid:
     transform : affine.Affine
         North-up geotransform.
     crs : rasterio.crs.CRS
-        Projected CRS (checked: not missing, not geographic).
+        Projected CRS (checked: not missing, not geographic, small scale error).
     cell_size_m : tuple of float
         ``(x, y)`` cell width and height in metres.
     name : str
@@ -104,6 +147,8 @@ class ResistanceGrid:
     impassable_note : str
         What made cells impassable, from the GeoTIFF's tags when
         :func:`~leopardrange.corridors.build_resistance` wrote it, else "".
+    scale : ScaleError, optional
+        The grid's scale error (:func:`~leopardrange.corridors.grid.check_grid`).
     """
 
     values: np.ndarray
@@ -112,6 +157,7 @@ class ResistanceGrid:
     cell_size_m: tuple[float, float]
     name: str
     impassable_note: str = ""
+    scale: ScaleError | None = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -128,11 +174,18 @@ class ResistanceGrid:
 
     @property
     def cell_area_km2(self) -> float:
-        """Area of one cell in km² (exact in an equal-area CRS)."""
+        """Area of one cell in km² (nominal: exact in an equal-area CRS)."""
         return self.cell_size_m[0] * self.cell_size_m[1] / 1e6
 
+    @property
+    def max_scale_error_pct(self) -> float | None:
+        """The grid's largest scale error (percent), when it was checked."""
+        return None if self.scale is None else self.scale.max_scale_error_pct
 
-def read_resistance(path: str | os.PathLike[str]) -> ResistanceGrid:
+
+def read_resistance(
+    path: str | os.PathLike[str], *, max_scale_error_pct: float = DEFAULT_MAX_SCALE_ERROR_PCT
+) -> ResistanceGrid:
     """Read a single-band resistance GeoTIFF in a projected CRS.
 
     Parameters
@@ -140,6 +193,8 @@ def read_resistance(path: str | os.PathLike[str]) -> ResistanceGrid:
     path : path
         Resistance raster (cost units per metre); its nodata cells, and NaN cells, are
         impassable.
+    max_scale_error_pct : float, default 1
+        Refuse a grid whose projection's scale strays more than this from 1 (percent).
 
     Returns
     -------
@@ -150,17 +205,29 @@ def read_resistance(path: str | os.PathLike[str]) -> ResistanceGrid:
     DataSourceError
         Missing or unreadable file.
     CRSError
-        No CRS, or a geographic one (the message offers ``--warp-to``).
+        No CRS, a geographic one, or too large a scale error (the message suggests a CRS).
     ResistanceError
-        Several bands, a rotated grid.
-    """
-    from leopardrange.errors import ResistanceError
+        Several bands, a rotated grid, NaN cells when a nodata value is declared.
 
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((2, 3)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_200, 100, 100))
+    >>> grid = read_resistance(tif)
+    >>> grid.shape, grid.cell_size_m, round(grid.max_scale_error_pct, 2)
+    ((2, 3), (100.0, 100.0), 0.04)
+    """
     p = Path(path)
     with _open_resistance(p) as src:
         if src.count != 1:
             raise ResistanceError(f"resistance raster '{p.name}' has {src.count} bands, not 1")
-        cell = _grid_cell_size_m(src, p.name)
+        checked = check_grid(
+            src.crs, src.transform, (src.height, src.width),
+            max_scale_error_pct=max_scale_error_pct, name=f"resistance raster '{p.name}'",
+        )  # fmt: skip
         values = src.read(1).astype(np.float64)
         nodata = src.nodata
         if nodata is not None and not np.isnan(nodata):
@@ -179,128 +246,14 @@ def read_resistance(path: str | os.PathLike[str]) -> ResistanceGrid:
             values=values,
             transform=src.transform,
             crs=src.crs,
-            cell_size_m=cell,
+            cell_size_m=checked.cell_size_m,
             name=p.name,
             impassable_note=note if note != "none" else "",
+            scale=checked.scale,
         )
 
 
-def area_mask(areas: Any, grid: ResistanceGrid, *, role: str) -> np.ndarray:
-    """Cells of the grid covered by an area (a source, a target, a core).
-
-    Polygons take the cells whose centre they contain; points, lines and polygons smaller
-    than two cells take every cell they touch, so none vanishes.
-
-    Parameters
-    ----------
-    areas : GeoDataFrame, GeoSeries or shapely geometries
-        Reprojected to the grid's CRS when they carry another; bare geometries must be in it.
-    grid : ResistanceGrid
-    role : str
-        How to name the area in messages, e.g. ``"source"`` or ``"core 'Lazovsky'"``.
-
-    Returns
-    -------
-    ndarray of bool, shape (rows, cols)
-
-    Raises
-    ------
-    SourceError
-        No geometry, one lying outside the grid, none covering a cell, or all of the
-        covered cells on nodata.
-    """
-    import shapely
-    from rasterio import features
-
-    geoms = [g for g in _geometries(areas, grid.crs) if g is not None and not g.is_empty]
-    if not geoms:
-        raise SourceError(f"the {role} has no geometry (an empty layer or empty shapes)")
-    box = shapely.box(*grid.bounds)
-    for i, g in enumerate(geoms):
-        if not g.intersects(box):
-            g_bounds = tuple(round(b) for b in g.bounds)
-            r_bounds = tuple(round(b) for b in grid.bounds)
-            raise SourceError(
-                f"the {role} (geometry {i + 1} of {len(geoms)}, bounds {g_bounds}) lies outside "
-                f"the resistance grid '{grid.name}' (bounds {r_bounds}); clip it or extend the "
-                "grid"
-            )
-    cell_area = abs(grid.transform.a * grid.transform.e)
-    mask = np.zeros(grid.shape, dtype=np.uint8)
-    for touched in (False, True):
-        group = [g for g in geoms if (g.area < 2 * cell_area) == touched]
-        if group:
-            features.rasterize(
-                ((g, 1) for g in group), out=mask, transform=grid.transform, all_touched=touched
-            )
-    cells = mask.astype(bool)
-    if not cells.any():
-        raise SourceError(f"the {role} covers no cell of the resistance grid '{grid.name}'")
-    if np.isnan(grid.values[cells]).all():
-        why = f" ({grid.impassable_note})" if grid.impassable_note else ""
-        raise SourceError(
-            f"the {role} lies entirely on nodata (impassable) cells of '{grid.name}'{why}; "
-            "move it onto passable cells"
-        )
-    return cells
-
-
-def check_disjoint(a: np.ndarray, b: np.ndarray, *, roles: tuple[str, str]) -> None:
-    """Raise if two area masks share cells.
-
-    Raises
-    ------
-    SourceError
-        The masks overlap.
-    """
-    both = a & b
-    if both.any():
-        raise SourceError(
-            f"the {roles[0]} and the {roles[1]} overlap ({int(both.sum()):,} shared cells); "
-            "a corridor needs two separate areas — remove the overlap or pick other areas"
-        )
-
-
-def unreachable_error(
-    grid: ResistanceGrid, a: np.ndarray, b: np.ndarray, *, roles: tuple[str, str]
-) -> UnreachableError:
-    """An :class:`UnreachableError` that says why ``b`` cannot be reached from ``a``."""
-    from scipy import ndimage
-
-    passable = ~np.isnan(grid.values)
-    labels, _ = ndimage.label(passable, structure=np.ones((3, 3), dtype=bool))
-    la = set(np.unique(labels[a & passable]).tolist()) - {0}
-    lb = set(np.unique(labels[b & passable]).tolist()) - {0}
-    where = (
-        f"; in '{grid.name}' nodata comes from: {grid.impassable_note}"
-        if grid.impassable_note
-        else ""
-    )
-    if not la & lb:
-        return UnreachableError(
-            f"the {roles[1]} is separated from the {roles[0]} by nodata (impassable) cells — "
-            f"sea, outside the data, or a barrier with an impassable cost{where}; no cost "
-            "distance exists (nothing written)"
-        )
-    return UnreachableError(  # pragma: no cover - only with max_cost, which is not used here
-        f"the {roles[1]} cannot be reached from the {roles[0]} within the cost limit"
-    )
-
-
-def _union(areas: Any, crs: Any) -> Any:
-    import shapely
-
-    return shapely.union_all([g for g in _geometries(areas, crs) if g is not None])
-
-
-def _cell_weights(path: np.ndarray, cell_size_m: tuple[float, float]) -> np.ndarray:
-    """Length (m) each path cell stands for: half of each step it ends."""
-    d = np.diff(path.astype(np.float64), axis=0)
-    steps = np.hypot(d[:, 0] * cell_size_m[1], d[:, 1] * cell_size_m[0])
-    w = np.zeros(len(path))
-    w[:-1] += steps / 2
-    w[1:] += steps / 2
-    return w
+# ---------------------------------------------------------------------- link metrics
 
 
 def min_width_m(
@@ -310,14 +263,14 @@ def min_width_m(
     *,
     exclude: np.ndarray | None = None,
 ) -> float:
-    """Narrowest corridor width along a path, in metres (see the module notes).
+    """Narrowest corridor width along a path (see the module docstring).
 
     Parameters
     ----------
     corridor : ndarray of bool
-        The corridor mask.
+        Corridor cells (include the source and target areas).
     path : ndarray of int, shape (n, 2)
-        ``(row, col)`` path cells (inside the corridor).
+        ``(row, col)`` path cells.
     cell_size_m : tuple of float
         ``(x, y)`` cell size in metres.
     exclude : ndarray of bool, optional
@@ -327,6 +280,12 @@ def min_width_m(
     -------
     float
         ``min(2 d - c)`` over the measured path cells, metres (>= one cell).
+
+    Examples
+    --------
+    >>> channel = np.zeros((7, 9), dtype=bool); channel[2:5, :] = True  # three cells wide
+    >>> min_width_m(channel, np.array([[3, c] for c in range(2, 7)]), (10.0, 10.0))
+    30.0
     """
     from scipy import ndimage
 
@@ -341,6 +300,116 @@ def min_width_m(
         keep[:] = True
     c = min(cell_size_m)
     return float(np.maximum(2.0 * d[rows[keep], cols[keep]] - c, c).min())
+
+
+def path_line(cells: np.ndarray, transform: Any) -> Any:
+    """The path through the cell centres as a LineString (a point repeated for one cell).
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> path_line(np.array([[0, 0], [1, 1]]), from_origin(0, 200, 100, 100)).wkt
+    'LINESTRING (50 150, 150 50)'
+    """
+    import shapely
+
+    xy = path_to_xy(cells, transform)
+    return shapely.LineString(xy if len(xy) > 1 else np.vstack([xy, xy]))
+
+
+def link_metrics(
+    grid: ResistanceGrid,
+    cwd_a: np.ndarray,
+    cwd_b: np.ndarray,
+    lcd: float,
+    cells: np.ndarray,
+    *,
+    a: np.ndarray,
+    b: np.ndarray,
+    corridor_pct: float,
+    landcover: LandCover | None = None,
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """The metrics of one link, its corridor values and its corridor.
+
+    Parameters
+    ----------
+    grid : ResistanceGrid
+    cwd_a, cwd_b : ndarray of float64
+        Cost distance from each area.
+    lcd : float
+        The least-cost distance (0 when the areas are one).
+    cells : ndarray of int, shape (n, 2)
+        The least-cost path.
+    a, b : ndarray of bool
+        The two areas' cells (they count as corridor, and widths are not measured in them).
+    corridor_pct : float
+        Corridor cut-off, percent above ``lcd``.
+    landcover : LandCover, optional
+        For ``path_habitat_pct``.
+
+    Returns
+    -------
+    metrics : dict
+        :data:`LINK_METRICS` but ``euclidean_m``.
+    value : ndarray of float64
+        Corridor value in percent (NaN where either CWD is missing).
+    corridor : ndarray of bool
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> grid = ResistanceGrid(np.ones((1, 5)), from_origin(0, 100, 100, 100), "EPSG:32645",
+    ...                       (100.0, 100.0), "R.tif")
+    >>> a, b = np.array([[1, 0, 0, 0, 0]], bool), np.array([[0, 0, 0, 0, 1]], bool)
+    >>> cwd_a, cwd_b = np.arange(5.0)[None] * 100, np.arange(4.0, -1, -1)[None] * 100
+    >>> m, value, corridor = link_metrics(grid, cwd_a, cwd_b, 400.0,
+    ...     np.array([[0, c] for c in range(5)]), a=a, b=b, corridor_pct=10)
+    >>> m["path_length_m"], m["min_width_m"], bool(corridor.all())
+    (400.0, 100.0, True)
+    """
+    length = path_length_m(cells, grid.cell_size_m)
+    joined = lcd == 0.0
+    if joined:  # one area: every cell of it is on the way, none beyond
+        value = np.where(a | b, 0.0, np.nan)
+    else:
+        with np.errstate(invalid="ignore"):
+            value = 100.0 * (cwd_a + cwd_b - lcd) / lcd
+        value[~np.isfinite(value)] = np.nan
+        value = np.maximum(value, 0.0, where=np.isfinite(value), out=value)  # rounding below 0
+    corridor = np.isfinite(value) & (value <= corridor_pct)
+    corridor[cells[:, 0], cells[:, 1]] = True
+    habitat_pct: float | None = None
+    known_pct: float | None = None
+    if landcover is not None:
+        habitat_pct, known_pct = landcover.path_shares(cells, grid.cell_size_m)
+    metrics = {
+        "cost_distance": lcd,
+        "path_length_m": length,
+        "cwd_to_path_length_ratio": lcd / length if length > 0 else None,
+        "min_width_m": None
+        if joined
+        else min_width_m(corridor | a | b, cells, grid.cell_size_m, exclude=a | b),
+        "corridor_area_km2": float((corridor | a | b).sum()) * grid.cell_area_km2,
+        "path_cells": len(cells),
+        "path_habitat_pct": habitat_pct,
+        "path_landcover_known_pct": known_pct,
+        "path_forest_pct": habitat_pct,
+    }
+    return metrics, value, corridor
+
+
+def landcover_metrics(landcover: LandCover | None) -> dict[str, Any]:
+    """metrics.json's record of the land cover and its legend (None values without one).
+
+    Examples
+    --------
+    >>> landcover_metrics(None)["legend"] is None
+    True
+    """
+    if landcover is None:
+        return {"landcover": None, "legend": None, "habitat_classes": None, "forest_classes": None}
+    record = landcover.record()
+    return record | {"forest_classes": record["habitat_classes"]}
 
 
 # ------------------------------------------------------------------------- the result
@@ -367,6 +436,10 @@ class CorridorResult:
         The two areas (unions) in the grid's CRS.
     metrics : dict
         The values written to ``metrics.json``.
+    overlap : Overlap, optional
+        What was done where the areas share cells.
+    landcover : LandCover, optional
+        The land cover the habitat share was measured on.
     """
 
     grid: ResistanceGrid
@@ -379,20 +452,31 @@ class CorridorResult:
     source_geometry: Any
     target_geometry: Any
     metrics: dict[str, Any] = field(default_factory=dict)
+    overlap: Overlap | None = None
+    landcover: LandCover | None = None
 
-    def write(self, out_dir: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+    def write(
+        self,
+        out_dir: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        extra: Callable[[Path], Any] | None = None,
+    ) -> Path:
         """Write the corridor folder atomically.
 
         Files: ``cwd_source.tif``, ``cwd_target.tif`` (float32 cost units, nodata
         :data:`CWD_NODATA`), ``corridor.tif`` (float32 corridor value in percent, nodata
-        outside the corridor), ``path.gpkg`` (layer ``least_cost_path``), ``map.png`` and
-        ``metrics.json``.
+        outside the corridor), ``path.gpkg`` (layers ``least_cost_path`` with the metrics,
+        ``source`` and ``target``), ``map.png`` and ``metrics.json``.
 
         Parameters
         ----------
         out_dir : path
             Folder to create (replaced whole only with ``overwrite``).
         overwrite : bool, default False
+        extra : callable, optional
+            Called with the folder being written (before it is moved into place) to add files,
+            e.g. a QGIS project of the outputs.
 
         Returns
         -------
@@ -403,128 +487,82 @@ class CorridorResult:
         ------
         OutputExistsError
             ``out_dir`` exists and ``overwrite`` is False.
+
+        Examples
+        --------
+        >>> import geopandas as gpd, shapely, tempfile, rasterio
+        >>> from rasterio.transform import from_origin
+        >>> from leopardrange.corridors import write_resistance
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> write_resistance(np.ones((3, 6)), folder / "R.tif", crs="EPSG:32645",
+        ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+        PosixPath('.../R.tif')
+        >>> result = least_cost_corridor(folder / "R.tif", shapely.Point(500_050, 3_000_150),
+        ...                              shapely.Point(500_550, 3_000_150))
+        >>> sorted(p.name for p in result.write(folder / "out").iterdir())
+        ['corridor.tif', 'cwd_source.tif', 'cwd_target.tif', 'map.png', 'metrics.json', 'path.gpkg']
         """
         import geopandas as gpd
 
+        from leopardrange.crs import named_crs
         from leopardrange.documents import write_json
         from leopardrange.output import atomic_output_dir
 
+        crs = named_crs(self.grid.crs)
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
             write_float_raster(tmp / "cwd_source.tif", self.cwd_source, self.grid, units="cost")
             write_float_raster(tmp / "cwd_target.tif", self.cwd_target, self.grid, units="cost")
             value = np.where(self.corridor, self.corridor_value_pct, np.nan)
             write_float_raster(tmp / "corridor.tif", value, self.grid, units="pct")
             m = self.metrics
-            row = {
-                k: m[k]
-                for k in (
-                    "source",
-                    "target",
-                    "cost_distance",
-                    "path_length_m",
-                    "euclidean_m",
-                    "cwd_to_path_length_ratio",
-                    "min_width_m",
-                    "path_forest_pct",
-                )
-            }
+            row = {k: m[k] for k in ("source", "target", *LINK_METRICS)}
+            gpkg = tmp / "path.gpkg"
             gpd.GeoDataFrame(
-                {k: [v] for k, v in row.items()}, geometry=[self.path], crs=self.grid.crs
-            ).to_file(tmp / "path.gpkg", layer="least_cost_path", driver="GPKG")
+                {k: [v] for k, v in row.items()}, geometry=[self.path], crs=crs
+            ).to_file(gpkg, layer="least_cost_path", driver="GPKG")
+            for role, geom in (("source", self.source_geometry), ("target", self.target_geometry)):
+                gpd.GeoDataFrame({"name": [m[role]]}, geometry=[geom], crs=crs).to_file(
+                    gpkg, layer=role, driver="GPKG"
+                )
             self.figure().savefig(tmp / "map.png", dpi=110)
             write_json(tmp / "metrics.json", self.metrics)
+            if extra is not None:
+                extra(tmp)
         return Path(out_dir)
 
     def figure(self) -> Any:
-        """A map of the corridor (matplotlib Figure, no pyplot state)."""
-        fig, ax = base_map(self.grid)
-        xmin, ymin, xmax, ymax = (v / 1000 for v in self.grid.bounds)
-        value = np.where(self.corridor, self.corridor_value_pct, np.nan)
-        im = ax.imshow(
-            value, extent=(xmin, xmax, ymin, ymax), cmap=palette.CORRIDOR_CMAP,
-            interpolation="nearest", alpha=0.85, vmin=0.0,
-            vmax=max(self.metrics["corridor_pct"], 1e-9),
-        )  # fmt: skip
-        fig.colorbar(im, ax=ax, shrink=0.7, label="extra cost over the least-cost route (%)")
-        for geom, colour, label in (
-            (self.source_geometry, palette.SOURCE.hex, self.metrics["source"]),
-            (self.target_geometry, palette.TARGET.hex, self.metrics["target"]),
-        ):
-            _outline(ax, geom, colour=colour, label=label)
-        xy = np.asarray(self.path.coords) / 1000
-        path_colour = palette.LEAST_COST_PATH.hex
-        ax.plot(xy[:, 0], xy[:, 1], color=path_colour, lw=1.6, label="least-cost path")
-        x0, y0, x1, y1 = self._view_km()
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        m = self.metrics
-        ax.set_title(
-            f"{m['source']} → {m['target']}\npath {m['path_length_m'] / 1000:.1f} km, "
-            f"cost distance {m['cost_distance']:,.0f}, corridor ≤ {m['corridor_pct']:g} %",
-            fontsize=10,
-        )
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
-        return fig
+        """A map of the corridor (matplotlib Figure, no pyplot state); see :mod:`.maps`."""
+        from .maps import corridor_figure
 
-    def _view_km(self) -> tuple[float, float, float, float]:
-        """Map extent (km): the two areas and the corridor, with a margin, within the grid."""
-        import shapely
-
-        t = self.grid.transform
-        rows, cols = np.nonzero(self.corridor)
-        xs = t.c + np.array([cols.min(), cols.max() + 1]) * t.a
-        ys = t.f + np.array([rows.min(), rows.max() + 1]) * t.e
-        box = shapely.box(xs.min(), ys.min(), xs.max(), ys.max())
-        bx0, by0, bx1, by1 = shapely.union_all(
-            [box, self.source_geometry, self.target_geometry]
-        ).bounds
-        pad = max(0.25 * max(bx1 - bx0, by1 - by0), 10 * max(self.grid.cell_size_m))
-        gx0, gy0, gx1, gy1 = self.grid.bounds
-        return (
-            max(bx0 - pad, gx0) / 1000,
-            max(by0 - pad, gy0) / 1000,
-            min(bx1 + pad, gx1) / 1000,
-            min(by1 + pad, gy1) / 1000,
-        )
-
-
-def base_map(grid: ResistanceGrid) -> tuple[Any, Any]:
-    """A Figure and Axes showing the resistance (grey, log scale) in km; nodata as water."""
-    from matplotlib.figure import Figure
-
-    xmin, ymin, xmax, ymax = (v / 1000 for v in grid.bounds)
-    fig = Figure(figsize=(8, 6.4), layout="constrained")
-    ax = fig.add_subplot()
-    ax.set_facecolor(palette.WATER.hex)  # nodata (sea, outside the data) shows as water
-    ax.imshow(
-        np.log10(grid.values), extent=(xmin, xmax, ymin, ymax), cmap=palette.RESISTANCE_CMAP,
-        interpolation="nearest",
-    )  # fmt: skip
-    ax.set_xlabel("x (km)")
-    ax.set_ylabel("y (km)")
-    ax.set_aspect("equal")
-    return fig, ax
-
-
-def _outline(ax: Any, geom: Any, *, colour: str, label: str) -> None:
-    import shapely
-
-    first = True
-    for poly in getattr(geom, "geoms", [geom]):
-        if isinstance(poly, shapely.Polygon):
-            xy = np.asarray(poly.exterior.coords) / 1000
-            ax.plot(xy[:, 0], xy[:, 1], color=colour, lw=1.2, label=label if first else None)
-        elif isinstance(poly, shapely.Point):
-            ax.plot(poly.x / 1000, poly.y / 1000, "o", color=colour, label=label if first else None)
-        first = False
+        return corridor_figure(self)
 
 
 def write_float_raster(path: Path, values: np.ndarray, grid: ResistanceGrid, *, units: str) -> None:
-    """Write a float32 GeoTIFF on the grid: NaN and ``inf`` become :data:`CWD_NODATA`."""
+    """Write a float32 GeoTIFF on the grid: NaN and ``inf`` become :data:`CWD_NODATA`.
+
+    ``units`` is ``"cost"`` (a cost distance) or ``"pct"`` (a corridor value); the band's
+    ``units`` tag says which, so that styles and readers can tell them apart.
+
+    Examples
+    --------
+    >>> import tempfile, rasterio
+    >>> from rasterio.transform import from_origin
+    >>> grid = ResistanceGrid(np.ones((1, 2)), from_origin(0, 100, 100, 100), "EPSG:32645",
+    ...                       (100.0, 100.0), "R.tif")
+    >>> tif = Path(tempfile.mkdtemp()) / "cwd.tif"
+    >>> write_float_raster(tif, np.array([[0.0, np.inf]]), grid, units="cost")
+    >>> with rasterio.open(tif) as src:
+    ...     src.read(1).tolist(), src.tags(1)["units"]
+    ([[0.0, -9999.0]], 'cost units (resistance x metres)')
+    """
     import rasterio
 
+    from leopardrange.crs import named_crs
+
     data = np.where(np.isfinite(values), values, CWD_NODATA).astype(np.float32)
-    profile = float_profile(grid.shape, crs=grid.crs, transform=grid.transform, nodata=CWD_NODATA)
+    profile = float_profile(
+        grid.shape, crs=named_crs(grid.crs).to_wkt(), transform=grid.transform, nodata=CWD_NODATA
+    )
     text = {
         "cost": "cost units (resistance x metres)",
         "pct": "percent above the least-cost distance",
@@ -532,36 +570,8 @@ def write_float_raster(path: Path, values: np.ndarray, grid: ResistanceGrid, *, 
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data, 1)
         dst.update_tags(1, units=text)
-
-
-def _label(areas: Any, default: str) -> str:
-    """A readable name for an area: its 'name' values, or the layer's source."""
-    if hasattr(areas, "columns") and "name" in areas.columns:
-        names = [str(n) for n in areas["name"].tolist()]
-        return " + ".join(names[:3]) + (" …" if len(names) > 3 else "")
-    attrs = getattr(areas, "attrs", {})
-    return str(attrs.get("source", default))
-
-
-def _path_cover(
-    path: np.ndarray,
-    grid: ResistanceGrid,
-    landcover: str | os.PathLike[str],
-    classes: Iterable[int],
-) -> tuple[float | None, float]:
-    lc, _ = warp_to_grid(
-        landcover, shape=grid.shape, transform=grid.transform, crs=grid.crs,
-        what="the land cover",
-    )  # fmt: skip
-    w = _cell_weights(path, grid.cell_size_m)
-    codes = lc[path[:, 0], path[:, 1]]
-    known = np.isfinite(codes)
-    total = float(w.sum())
-    known_len = float(w[known].sum())
-    if known_len == 0:
-        return None, 0.0
-    forest = known & np.isin(np.where(known, codes, -1), np.asarray(list(classes)))
-    return 100.0 * float(w[forest].sum()) / known_len, 100.0 * known_len / total
+        if grid.scale is not None:
+            dst.update_tags(max_scale_error_pct=f"{grid.scale.max_scale_error_pct:.4g}")
 
 
 # ------------------------------------------------------------------------- the API
@@ -575,7 +585,11 @@ def least_cost_corridor(
     neighbors: int = 8,
     corridor_pct: float = DEFAULT_CORRIDOR_PCT,
     landcover: str | os.PathLike[str] | None = None,
-    forest_classes: Sequence[int] = IGBP_FOREST_CLASSES,
+    legend: Legend | str | os.PathLike[str] | None = None,
+    habitat_classes: Iterable[int] | str | None = None,
+    overlap: str = "refuse",
+    name_field: str | None = None,
+    max_scale_error_pct: float = DEFAULT_MAX_SCALE_ERROR_PCT,
     progress: Progress = None,
 ) -> CorridorResult:
     """Least-cost path and corridor from a source area to a target area.
@@ -593,10 +607,20 @@ def least_cost_corridor(
         Keep the cells whose cheapest A→B route costs at most this many percent more than
         the least-cost route (> 0).
     landcover : path, optional
-        Land-cover class raster (e.g. ``datasets.path("landcover")``) for the path's forest
-        share; without it ``path_forest_pct`` is None.
-    forest_classes : sequence of int, default IGBP 1–5
-        Classes counted as forest.
+        Land-cover class raster for the path's habitat share (``path_habitat_pct``); it
+        needs ``legend`` or ``habitat_classes``.
+    legend : Legend, str or path, optional
+        The land cover's legend: ``"igbp"``, ``"worldcover"``, ``"corine"`` or a CSV/TOML file
+        (:mod:`.legend`); its habitat classes count, unless ``habitat_classes`` says others.
+    habitat_classes : iterable of int or str, optional
+        Classes that count as habitat (each in the legend, when one is given).
+    overlap : {"refuse", "dissolve", "subtract"}, default "refuse"
+        What to do when the areas share cells (see :func:`.areas.resolve_overlap`).
+    name_field : str, optional
+        Field naming the areas in titles and metrics; default the first of ``name``,
+        ``NAME``, ``Name``, ``NAME_ENG``, ``ORIG_NAME`` present, else the layer's name.
+    max_scale_error_pct : float, default 1
+        Refuse a grid whose projection's scale strays more than this from 1 (percent).
     progress : callable, optional
         Called with a short text before each step.
 
@@ -607,79 +631,106 @@ def least_cost_corridor(
     Raises
     ------
     CRSError
-        The raster has no CRS or a geographic one; an area has no CRS.
+        The raster has no CRS, a geographic one or too large a scale error; an area has no
+        CRS.
     ResistanceError
         Zero, negative or NaN resistance outside nodata.
     SourceError
         An area outside the grid, covering no cell, or entirely on nodata; the two areas
-        overlapping.
+        overlapping (``overlap="refuse"``), or one inside the other (``"subtract"``).
+    SchemaError
+        ``name_field`` missing from an area's layer (the message lists its fields).
+    LegendError
+        A land cover without a legend or habitat classes, habitat classes the legend lacks,
+        raster values the legend does not know.
     UnreachableError
         The target is cut off from the source by impassable cells (the message says which).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((5, 9)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_500, 100, 100))
+    >>> parks = gpd.GeoDataFrame({"NAME": ["West", "East"]}, crs="EPSG:32645",
+    ...     geometry=[shapely.box(500_000, 3_000_000, 500_200, 3_000_500),
+    ...               shapely.box(500_700, 3_000_000, 500_900, 3_000_500)])
+    >>> result = least_cost_corridor(tif, parks.iloc[[0]], parks.iloc[[1]])
+    >>> m = result.metrics
+    >>> m["source"], m["target"], m["path_length_m"], m["cost_distance"], m["overlap"]["mode"]
+    ('West', 'East', 600.0, 600.0, 'refuse')
     """
     if not (isinstance(corridor_pct, (int, float)) and corridor_pct > 0):
         raise ValueError(f"corridor_pct must be a positive percentage, got {corridor_pct!r}")
-    grid = resistance if isinstance(resistance, ResistanceGrid) else read_resistance(resistance)
+    check_overlap_mode(overlap)
+    if landcover is None and (legend is not None or habitat_classes is not None):
+        raise ValueError("legend and habitat_classes describe a land cover: pass landcover too")
+    grid = (
+        resistance
+        if isinstance(resistance, ResistanceGrid)
+        else read_resistance(resistance, max_scale_error_pct=max_scale_error_pct)
+    )
+    names = (
+        area_label(source, name_field, what="the source layer", default="source"),
+        area_label(target, name_field, what="the target layer", default="target"),
+    )
+    cover = (
+        read_landcover(landcover, grid, legend=legend, habitat_classes=habitat_classes)
+        if landcover is not None
+        else None
+    )
+    a = area_mask(source, grid, role=f"source {names[0]!r}")
+    b = area_mask(target, grid, role=f"target {names[1]!r}")
+    masks = resolve_overlap(a, b, mode=overlap, names=names, cell_area_km2=grid.cell_area_km2)
     roles = ("source", "target")
-    a = area_mask(source, grid, role="source")
-    b = area_mask(target, grid, role="target")
-    check_disjoint(a, b, roles=roles)
     if progress:
         progress("cost distance from the source")
-    cwd_a = cost_distance(grid.values, a, cell_size_m=grid.cell_size_m, neighbors=neighbors)
-    at_b = cwd_a[b]
+    cwd_a = cost_distance(
+        grid.values, masks.source, cell_size_m=grid.cell_size_m, neighbors=neighbors
+    )
+    at_b = cwd_a[masks.target_end]
     reached = np.isfinite(at_b)
     if not reached.any():
-        raise unreachable_error(grid, a, b, roles=roles)
+        raise unreachable_error(grid, masks.source, masks.target_end, roles=roles)
     lcd = float(at_b[reached].min())
     if progress:
         progress("cost distance from the target")
-    cwd_b = cost_distance(grid.values, b, cell_size_m=grid.cell_size_m, neighbors=neighbors)
+    cwd_b = (
+        cwd_a
+        if masks.overlap.mode == "dissolve" and masks.overlap.shared_cells
+        else cost_distance(
+            grid.values, masks.target, cell_size_m=grid.cell_size_m, neighbors=neighbors
+        )
+    )
     if progress:
         progress("least-cost path and corridor")
     cells = least_cost_path(
-        cwd_a, grid.values, b, cell_size_m=grid.cell_size_m, neighbors=neighbors
+        cwd_a, grid.values, masks.target_end, cell_size_m=grid.cell_size_m, neighbors=neighbors
     )
-    import shapely
+    link, value, corridor = link_metrics(
+        grid, cwd_a, cwd_b, lcd, cells, a=masks.source, b=masks.target,
+        corridor_pct=corridor_pct, landcover=cover,
+    )  # fmt: skip
+    from leopardrange.crs import crs_label, crs_string
 
-    from leopardrange.crs import crs_string
-
-    path = shapely.LineString(path_to_xy(cells, grid.transform))
-    with np.errstate(invalid="ignore"):
-        value = 100.0 * (cwd_a + cwd_b - lcd) / lcd
-    value[~np.isfinite(value)] = np.nan
-    value = np.maximum(value, 0.0, where=np.isfinite(value), out=value)  # rounding below 0
-    corridor = np.isfinite(value) & (value <= corridor_pct)
-    corridor[cells[:, 0], cells[:, 1]] = True
-    src_geom, tgt_geom = _union(source, grid.crs), _union(target, grid.crs)
-    length = path_length_m(cells, grid.cell_size_m)
-    forest_pct: float | None = None
-    known_pct: float | None = None
-    if landcover is not None:
-        forest_pct, known_pct = _path_cover(cells, grid, landcover, forest_classes)
+    src_geom, tgt_geom = union(source, grid.crs), union(target, grid.crs)
     metrics: dict[str, Any] = {
-        "source": _label(source, "source"),
-        "target": _label(target, "target"),
+        "source": names[0],
+        "target": names[1],
         "resistance": grid.name,
         "crs": crs_string(grid.crs, fallback="proj4"),
+        "crs_label": crs_label(grid.crs),
         "cell_size_m": list(grid.cell_size_m),
+        "max_scale_error_pct": grid.max_scale_error_pct,
         "neighbors": neighbors,
         "corridor_pct": float(corridor_pct),
-        "cost_distance": lcd,
-        "path_length_m": length,
+        **link,
         "euclidean_m": float(src_geom.distance(tgt_geom)),
-        "cwd_to_path_length_ratio": lcd / length if length > 0 else None,
-        "min_width_m": min_width_m(corridor | a | b, cells, grid.cell_size_m, exclude=a | b),
-        "corridor_area_km2": float(corridor.sum()) * grid.cell_area_km2,
-        "path_cells": len(cells),
-        "path_forest_pct": forest_pct,
-        "path_landcover_known_pct": known_pct,
-        "forest_classes": [int(c) for c in forest_classes] if landcover is not None else None,
-        "landcover": Path(landcover).name if landcover is not None else None,
-        "units": {
-            "cost_distance": "cost units (resistance x metres)",
-            "cwd_to_path_length_ratio": "cost units per metre (mean resistance on the path)",
-            "corridor_value": "percent above the least-cost distance",
-        },
+        **landcover_metrics(cover),
+        "overlap": masks.overlap.to_json_dict(),
+        "deprecated": dict(_DEPRECATED),
+        "units": dict(METRIC_UNITS),
     }
     return CorridorResult(
         grid=grid,
@@ -688,8 +739,10 @@ def least_cost_corridor(
         corridor_value_pct=value,
         corridor=corridor,
         path_cells=cells,
-        path=path,
+        path=path_line(cells, grid.transform),
         source_geometry=src_geom,
         target_geometry=tgt_geom,
         metrics=metrics,
+        overlap=masks.overlap,
+        landcover=cover,
     )

@@ -43,6 +43,7 @@ from leopardrange.errors import (
 
 from . import _kernel
 from ._rasterfile import open_raster
+from .grid import DEFAULT_MAX_SCALE_ERROR_PCT, GridCheck, check_grid
 
 __all__ = [
     "CWD_NODATA",
@@ -102,6 +103,9 @@ class CostDistanceResult:
         Impassable (nodata) cells of the resistance raster.
     max_cost_distance : float
         Largest cost distance written, in cost units (resistance x metres).
+    max_scale_error_pct : float
+        The grid's largest scale error (percent): how far distances on it may stray from
+        ground metres (see :mod:`leopardrange.corridors.grid`).
     """
 
     path: Path
@@ -112,6 +116,7 @@ class CostDistanceResult:
     unreached_cells: int
     nodata_cells: int
     max_cost_distance: float
+    max_scale_error_pct: float = math.nan
 
 
 # --------------------------------------------------------------------------- helpers
@@ -314,38 +319,15 @@ def _open_resistance(path: Path) -> Any:
     return open_raster(path, label=f"resistance raster '{path}'")
 
 
-def _grid_cell_size_m(src: Any, name: str) -> tuple[float, float]:
-    """Cell width and height in metres of a north-up projected raster."""
-    if src.crs is None:
-        raise CRSError(
-            f"resistance raster '{name}' has no CRS; cost distance needs one in metres: "
-            "assign the right CRS, or pass --warp-to an equal-area CRS (e.g. EPSG:6933)"
-        )
-    if src.crs.is_geographic:
-        from leopardrange.crs import crs_label
-
-        raise CRSError(
-            f"resistance raster '{name}' is in a geographic CRS ({crs_label(src.crs)}, "
-            "degrees); cost distance needs metres: pass --warp-to an equal-area CRS "
-            "(e.g. EPSG:6933 or a Lambert azimuthal equal-area centred on the data)"
-        )
-    t = src.transform
-    if t.b != 0 or t.d != 0:
-        raise ResistanceError(
-            f"resistance raster '{name}' has a rotated or sheared grid; warp it to a "
-            "north-up grid first"
-        )
-    try:
-        unit, factor = src.crs.linear_units_factor
-    except Exception as exc:  # pragma: no cover - exotic CRS without linear units
-        from leopardrange.crs import crs_label
-
-        raise CRSError(
-            f"resistance raster '{name}': cannot tell the linear unit of "
-            f"{crs_label(src.crs)}; pass --warp-to an equal-area CRS in metres"
-        ) from exc
-    del unit
-    return abs(t.a) * factor, abs(t.e) * factor
+def _check_grid(src: Any, name: str, max_scale_error_pct: float) -> GridCheck:
+    """Cell size in metres and scale error of an open raster's grid (see :mod:`.grid`)."""
+    return check_grid(
+        src.crs,
+        src.transform,
+        (src.height, src.width),
+        max_scale_error_pct=max_scale_error_pct,
+        name=f"resistance raster '{name}'",
+    )
 
 
 def _geometries(sources: Any, raster_crs: Any) -> list[Any]:
@@ -485,6 +467,7 @@ def cost_distance_raster(
     neighbors: int = 8,
     max_cost: float | None = None,
     overwrite: bool = False,
+    max_scale_error_pct: float = DEFAULT_MAX_SCALE_ERROR_PCT,
 ) -> CostDistanceResult:
     """Write the cost-weighted distance from the nearest source as a GeoTIFF.
 
@@ -509,6 +492,9 @@ def cost_distance_raster(
         Stop at this cost distance (cost units).
     overwrite : bool, default False
         Replace an existing ``out_path``.
+    max_scale_error_pct : float, default 1
+        Refuse a grid whose projection's scale strays more than this from 1 (percent), since
+        its cell steps would not be ground metres (see :mod:`leopardrange.corridors.grid`).
 
     Returns
     -------
@@ -519,13 +505,29 @@ def cost_distance_raster(
     DataSourceError
         The resistance raster is missing or unreadable.
     CRSError
-        The raster has no CRS or a geographic one.
+        The raster has no CRS, a geographic one, or a scale error above
+        ``max_scale_error_pct`` (the message suggests a local CRS).
     ResistanceError
         Zero, negative, infinite or NaN resistance outside nodata; a rotated grid.
     SourceError
         Sources outside the grid, covering no cell, or only on nodata.
     OutputExistsError
         ``out_path`` exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile, shapely
+    >>> from pathlib import Path
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_resistance(np.ones((3, 4)), folder / "R.tif", crs="EPSG:32645",
+    ...                  transform=from_origin(500_000, 3_000_300, 100, 100))
+    PosixPath('.../R.tif')
+    >>> done = cost_distance_raster(folder / "R.tif", shapely.Point(500_050, 3_000_250),
+    ...                             folder / "cwd.tif")
+    >>> done.reached_cells, done.max_cost_distance, round(done.max_scale_error_pct, 2)
+    (12, 382.8..., 0.04)
 
     Notes
     -----
@@ -549,12 +551,12 @@ def cost_distance_raster(
     with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_MB), _open_resistance(rpath) as src:
         if src.count != 1:
             raise ResistanceError(f"resistance raster '{name}' has {src.count} bands, not 1")
-        xm_ym = _grid_cell_size_m(src, name)
+        checked = _check_grid(src, name, max_scale_error_pct)
         src_idx = _source_index(sources, src, name)
         in_dtype = np.dtype(src.dtypes[0])
         wide = in_dtype not in _SMALL_DTYPES
         return _cost_distance_stream(
-            src, src_idx, opath, name=name, cell_size_m=xm_ym, neighbors=neighbors,
+            src, src_idx, opath, name=name, grid=checked, neighbors=neighbors,
             max_cost=mc, wide=wide,
         )  # fmt: skip
 
@@ -565,7 +567,7 @@ def _cost_distance_stream(
     opath: Path,
     *,
     name: str,
-    cell_size_m: tuple[float, float],
+    grid: GridCheck,
     neighbors: int,
     max_cost: float,
     wide: bool,
@@ -573,6 +575,7 @@ def _cost_distance_stream(
     import rasterio
     from rasterio.windows import Window
 
+    cell_size_m = grid.cell_size_m
     nrows, ncols = src.height, src.width
     nodata = src.nodata
     nd = math.nan if nodata is None else float(nodata)
@@ -599,7 +602,7 @@ def _cost_distance_stream(
             raise MemoryError(f"'{name}': the cost-distance frontier outgrew 2**31 cells")
         del vals, ibits, res
         return _cost_distance_stream(
-            src, src_idx, opath, name=name, cell_size_m=cell_size_m, neighbors=neighbors,
+            src, src_idx, opath, name=name, grid=grid, neighbors=neighbors,
             max_cost=max_cost, wide=True,
         )  # fmt: skip
     del res
@@ -626,6 +629,7 @@ def _cost_distance_stream(
                 units="cost units (resistance x metres)",
                 neighbors=str(neighbors),
                 max_cost="none" if math.isinf(max_cost) else repr(max_cost),
+                max_scale_error_pct=f"{grid.max_scale_error_pct:.4g}",
             )
             for r0, r1 in _windows(nrows):
                 a, b = r0 * ncols, r1 * ncols
@@ -645,6 +649,7 @@ def _cost_distance_stream(
         unreached_cells=nrows * ncols - n_done - n_nodata,
         nodata_cells=n_nodata,
         max_cost_distance=dmax,
+        max_scale_error_pct=grid.max_scale_error_pct,
     )
 
 

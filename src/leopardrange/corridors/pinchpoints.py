@@ -77,6 +77,7 @@ class PinchPointResult:
         from leopardrange.output import atomic_output_dir
 
         from .circuit import write_map
+        from .linkages import _graphml_safe
 
         grid = _habitat_grid(self.linkage.grid)
         with atomic_output_dir(Path(out_dir), overwrite=overwrite) as tmp:
@@ -85,30 +86,16 @@ class PinchPointResult:
                 write_map(tmp / "all_to_one_current.tif", self.all_to_one_current, grid, "amperes")
             self.links.to_csv(tmp / "links.csv", index=False)
             self.cores.to_csv(tmp / "cores.csv", index=False)
-            nx.write_graphml(self.linkage.graph, tmp / "network.graphml")
+            nx.write_graphml(_graphml_safe(self.linkage.graph), tmp / "network.graphml")
             self.figure().savefig(tmp / "map.png", dpi=110)
             write_json(tmp / "metrics.json", self.metrics)
         return Path(out_dir)
 
     def figure(self) -> Any:
         """A map of the pinch-point current over the resistance (matplotlib Figure)."""
-        from leopardrange import palette
+        from .maps import pinchpoint_figure
 
-        from .corridor import _outline, base_map
-
-        fig, ax = base_map(self.linkage.grid)
-        xmin, ymin, xmax, ymax = (v / 1000 for v in self.linkage.grid.bounds)
-        im = ax.imshow(
-            np.log10(np.where(self.pinchpoints > 0, self.pinchpoints, np.nan)),
-            extent=(xmin, xmax, ymin, ymax),
-            cmap=palette.CURRENT_CMAP,
-            interpolation="nearest",
-        )
-        fig.colorbar(im, ax=ax, shrink=0.7, label="link current, log10 A (1 A per link)")
-        for geom in self.linkage.cores.geometry:
-            _outline(ax, geom, colour=palette.CORE.hex, label="")
-        ax.set_title(f"Pinch points: {len(self.links)} links", fontsize=10)
-        return fig
+        return pinchpoint_figure(self)
 
 
 def _habitat_grid(grid: Any) -> Any:
@@ -161,8 +148,8 @@ def pinch_points(
     import networkx as nx
     import pandas as pd
 
+    from .areas import area_mask
     from .circuit import run_circuit
-    from .corridor import area_mask
     from .costdistance import cost_distance
     from .linkages import linkage_network
 

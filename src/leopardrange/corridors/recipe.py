@@ -15,9 +15,12 @@ factor ``type``           cost per cell
 ``mask``                  cells whose centre lies outside the polygons are impassable
 ========================  ==================================================================
 
-Every raster is warped with :func:`rasterio.warp.reproject` and every vector layer is
-reprojected and rasterised on the grid, a projected **equal-area** CRS in metres (``"auto"``:
-a Lambert azimuthal equal-area projection centred on the grid's bounds). Impassable cells —
+Every vector layer is reprojected and rasterised on the grid, and every raster is read onto it:
+as it is when its cells are the grid's cells (``snap_to`` that raster), else warped with
+:func:`rasterio.warp.reproject`. The grid is in a projected CRS in metres (``"auto"``: a
+Lambert azimuthal equal-area projection centred on the grid's bounds; or a UTM zone, a national
+grid …) whose scale error over the grid stays within ``max_scale_error_pct`` (see
+:mod:`leopardrange.corridors.grid`). Impassable cells —
 a cost ``"impassable"`` (``math.inf`` in Python), a raster's nodata or the area outside it, the
 outside of a mask — become nodata of the output GeoTIFF, which cost distance treats as
 impassable. Resistance is relative: cost units per metre, 1 for the best habitat by convention.
@@ -29,15 +32,21 @@ Recipe schema (TOML; paths are relative to the recipe file)::
     combine = "sum"                     # sum | max | product
 
     [grid]
-    crs = "auto"                        # or an equal-area CRS: "EPSG:6933", a PROJ string
-    bounds = [129.2, 41.9, 134.0, 44.6] # west, south, east, north
-    bounds_crs = "EPSG:4326"            # default
-    resolution_m = 1000
+    crs = "auto"                        # or a projected CRS in metres: "EPSG:32645", PROJ text
+    bounds = [129.2, 41.9, 134.0, 44.6] # west, south, east, north, in bounds_crs
+    bounds_crs = "EPSG:4326"            # default; any CRS (e.g. "EPSG:32645" for metres)
+    # extent = "parks.gpkg:wdpa"        # or: the bounds of a layer (or raster) instead
+    # margin_m = 20000                  # widen the bounds or extent by this much
+    # snap_to = "landcover.tif"         # or: that projected raster's CRS and cells (no
+    #                                   # resampling); its extent unless bounds/extent given
+    resolution_m = 1000                 # not needed with snap_to
+    # max_scale_error_pct = 1           # refuse grids whose scale strays more (percent)
 
     [[factors]]
     name = "land cover"
     type = "classes"
     path = "landcover.tif"
+    legend = "igbp"                     # igbp | worldcover | corine | a CSV/TOML legend file
     [factors.costs]                     # class = cost, or "impassable"
     1 = 1
     12 = 20
@@ -69,7 +78,9 @@ Recipe schema (TOML; paths are relative to the recipe file)::
 
 Optional keys of every vector factor: ``layer``, ``where`` (OGR SQL). Of raster factors:
 ``resampling`` (rasterio name; default ``nearest`` for classes, ``bilinear`` otherwise) and,
-for ``classes``, ``default`` (cost of classes missing from the table; else they are an error).
+for ``classes``, ``default`` (cost of classes missing from the table; else they are an error)
+and ``legend`` (the raster's legend, see :mod:`.legend`: every cost-table class and every
+raster value must be in it, and messages name the classes).
 """
 
 from __future__ import annotations
@@ -84,6 +95,8 @@ from typing import Any
 from leopardrange.documents import read_toml
 from leopardrange.errors import ResistanceError
 from leopardrange.schema import Checker
+
+from .legend import BUILTIN_LEGENDS
 
 __all__ = [
     "COMBINE_METHODS",
@@ -113,26 +126,41 @@ _check = Checker(ResistanceError)
 
 @dataclass(frozen=True)
 class GridSpec:
-    """The grid every factor is warped to.
+    """The grid every factor is read onto.
 
     Attributes
     ----------
-    bounds : tuple of float
+    bounds : tuple of float, optional
         ``(west, south, east, north)`` in ``bounds_crs``; the grid covers them, its edges
         snapped to multiples of ``resolution_m`` in the grid CRS.
-    resolution_m : float
-        Cell size in metres (square cells), > 0.
+    resolution_m : float, optional
+        Cell size in metres (square cells), > 0; required unless ``snap_to``.
     crs : str
-        ``"auto"`` (LAEA centred on the bounds) or any projected equal-area CRS that
+        ``"auto"`` (LAEA centred on the bounds) or any projected CRS in metres that
         :class:`pyproj.CRS` accepts.
     bounds_crs : str, default "EPSG:4326"
         CRS of ``bounds``.
+    extent : str, optional
+        ``PATH[:LAYER]`` of a vector layer, or a raster file, whose bounds (in its own CRS)
+        the grid covers, instead of ``bounds``.
+    snap_to : Path, optional
+        A raster in a projected CRS whose CRS and cells the grid takes (its values are then
+        read without resampling); the grid covers its extent unless ``bounds`` or
+        ``extent`` is given.
+    margin_m : float, default 0
+        Widen the bounds or extent by this many metres on every side.
+    max_scale_error_pct : float, default 1
+        Refuse a grid CRS whose scale strays more than this from 1 over the grid (percent).
     """
 
-    bounds: tuple[float, float, float, float]
-    resolution_m: float
+    bounds: tuple[float, float, float, float] | None = None
+    resolution_m: float | None = None
     crs: str = "auto"
     bounds_crs: str = "EPSG:4326"
+    extent: str | None = None
+    snap_to: Path | None = None
+    margin_m: float = 0.0
+    max_scale_error_pct: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -151,6 +179,9 @@ class ClassFactor:
         Cost of classes missing from ``costs``; None makes them an error.
     resampling : str, default "nearest"
         rasterio resampling method name.
+    legend : str, optional
+        The raster's legend (``"igbp"``, ``"worldcover"``, ``"corine"`` or a legend file):
+        classes outside it are an error, and messages name the classes.
     """
 
     name: str
@@ -158,6 +189,7 @@ class ClassFactor:
     costs: Mapping[int, float]
     default: float | None = None
     resampling: str = "nearest"
+    legend: str | None = None
 
 
 @dataclass(frozen=True)
@@ -316,7 +348,7 @@ def _cost(value: Any, key: str, where: str) -> float:
 
 _COMMON = {"name", "type", "path"}
 _FACTOR_KEYS: dict[str, set[str]] = {
-    "classes": _COMMON | {"costs", "default", "resampling"},
+    "classes": _COMMON | {"costs", "default", "resampling", "legend"},
     "bands": _COMMON | {"breaks", "costs", "resampling"},
     "slope": _COMMON | {"breaks", "costs", "resampling"},
     "distance": _COMMON | {"layer", "where", "near", "far", "function", "scale_m"},
@@ -375,12 +407,16 @@ def _factor(table: Any, index: int, base_dir: Path, where: str) -> Factor:
     filt = _check.optional(table, "where", here, _check.text)
     resampling = _check.optional(table, "resampling", here, _check.text)
     if kind == "classes":
+        legend = _check.optional(table, "legend", here, _check.text)
+        if legend is not None and legend.strip().lower() not in BUILTIN_LEGENDS:
+            legend = str(base_dir / legend)
         return ClassFactor(
             name=name,
             path=path,
             costs=_class_costs(table, here),
             default=_check.optional(table, "default", here, _cost),
             resampling=resampling or "nearest",
+            legend=legend,
         )
     if kind in ("bands", "slope"):
         breaks, band_costs = _band_costs(table, here)
@@ -428,6 +464,55 @@ def _combine(value: Any, key: str, where: str) -> str:
     return _check.choice(value, key, where, choices=COMBINE_METHODS)
 
 
+_GRID_KEYS = {
+    "crs",
+    "bounds",
+    "bounds_crs",
+    "resolution_m",
+    "extent",
+    "snap_to",
+    "margin_m",
+    "max_scale_error_pct",
+}
+
+
+def _grid(grid: Mapping[str, Any], here: str, base: Path) -> GridSpec:
+    _check.keys(grid, here, valid=_GRID_KEYS)
+    snap = _check.optional(grid, "snap_to", here, _check.text)
+    given = [k for k in ("bounds", "extent") if k in grid]
+    if len(given) > 1:
+        _check.fail(f"{here} has both bounds and extent; give one of them")
+    if not given and snap is None:
+        _check.fail(
+            f'{here} needs bounds = [west, south, east, north], extent = "path.gpkg:layer" '
+            'or snap_to = "raster.tif"'
+        )
+    if "resolution_m" not in grid and snap is None:
+        _check.fail(f"{here} needs resolution_m (cell size in metres)")
+    if "bounds_crs" in grid and "bounds" not in grid:
+        _check.fail(f"{here} has bounds_crs but no bounds; bounds_crs is the CRS of bounds")
+    bounds = None
+    if "bounds" in grid:
+        raw = _check.array(grid["bounds"], "bounds", here)
+        if len(raw) != 4:
+            _check.wrong(raw, "bounds", here, expected="[west, south, east, north]")
+        west, south, east, north = (_check.number(v, "bounds", here) for v in raw)
+        bounds = (west, south, east, north)
+    extent = _check.optional(grid, "extent", here, _check.text)
+    resolution = _check.optional(grid, "resolution_m", here, _check.positive)
+    return GridSpec(
+        bounds=bounds,
+        resolution_m=resolution,
+        crs=_check.optional(grid, "crs", here, _check.text) or "auto",
+        bounds_crs=_check.optional(grid, "bounds_crs", here, _check.text) or "EPSG:4326",
+        extent=str(base / extent) if extent is not None else None,
+        snap_to=base / snap if snap is not None else None,
+        margin_m=_check.optional(grid, "margin_m", here, _check.non_negative) or 0.0,
+        max_scale_error_pct=_check.optional(grid, "max_scale_error_pct", here, _check.positive)
+        or 1.0,
+    )
+
+
 def parse_recipe(
     data: Mapping[str, Any], *, base_dir: str | Path, source: str | Path | None = None
 ) -> ResistanceRecipe:
@@ -450,6 +535,15 @@ def parse_recipe(
     ------
     ResistanceError
         Unknown keys or factor types, missing keys, values of the wrong type or range.
+
+    Examples
+    --------
+    >>> doc = {"grid": {"snap_to": "lc_utm45n.tif"},
+    ...        "factors": [{"name": "lc", "type": "classes", "path": "lc_utm45n.tif",
+    ...                     "legend": "igbp", "costs": {"1": 1, "12": 20}}]}
+    >>> r = parse_recipe(doc, base_dir="/data")
+    >>> r.grid.snap_to.as_posix(), r.factors[0].legend, r.factors[0].costs
+    ('/data/lc_utm45n.tif', 'igbp', {1: 1.0, 12: 20.0})
     """
     src = Path(source) if source is not None else None
     where = _where(src)
@@ -468,27 +562,7 @@ def parse_recipe(
     _check.keys(head, top, valid={"name", "description", "species", "combine"})
     for key in ("description", "species"):
         _check.optional(head, key, top, _check.text)
-    here = f"[grid] of {where}"
-    grid = _check.table(data["grid"], "[grid]", where)
-    _check.keys(
-        grid,
-        here,
-        valid={"crs", "bounds", "bounds_crs", "resolution_m"},
-        required={
-            "bounds": "bounds = [west, south, east, north]",
-            "resolution_m": "resolution_m (cell size in metres)",
-        },
-    )
-    bounds = _check.array(grid["bounds"], "bounds", here)
-    if len(bounds) != 4:
-        _check.wrong(bounds, "bounds", here, expected="[west, south, east, north]")
-    west, south, east, north = (_check.number(v, "bounds", here) for v in bounds)
-    spec = GridSpec(
-        bounds=(west, south, east, north),
-        resolution_m=_check.positive(grid["resolution_m"], "resolution_m", here),
-        crs=_check.optional(grid, "crs", here, _check.text) or "auto",
-        bounds_crs=_check.optional(grid, "bounds_crs", here, _check.text) or "EPSG:4326",
-    )
+    spec = _grid(_check.table(data["grid"], "[grid]", where), f"[grid] of {where}", base)
     raw = _check.array(data["factors"], "factors", where, of="tables ([[factors]])", non_empty=True)
     factors = tuple(_factor(t, i, base, where) for i, t in enumerate(raw))
     _check.unique([f.name for f in factors], things="factors", key="name", where=where)

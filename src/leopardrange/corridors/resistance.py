@@ -1,13 +1,17 @@
-"""Resistance surfaces: build a recipe's factors on one equal-area grid and combine them.
+"""Resistance surfaces: build a recipe's factors on one projected grid and combine them.
 
 A *recipe* (:mod:`.recipe`: a TOML file, or :class:`ResistanceRecipe` in Python; the schema and
 the factor types are described there) names a grid and a list of factors. Every factor becomes
 a cost per cell on that grid, and the factors are combined cell by cell by ``sum``, ``max`` or
 ``product``.
 
-Every raster is warped with :func:`rasterio.warp.reproject` and every vector layer is
-reprojected and rasterised on the grid, a projected **equal-area** CRS in metres (``"auto"``:
-a Lambert azimuthal equal-area projection centred on the grid's bounds). Impassable cells —
+Every vector layer is reprojected and rasterised on the grid, and every raster read onto it: as
+it is when its cells are the grid's (``snap_to``), else warped with
+:func:`rasterio.warp.reproject`. The grid (:func:`~leopardrange.corridors.grid.recipe_grid`)
+is in a projected CRS in metres (``"auto"``: a Lambert azimuthal equal-area projection centred
+on the grid's bounds; or a UTM zone, a national grid …) whose scale error over the grid must
+stay small (:func:`~leopardrange.corridors.grid.check_grid`), so that cell steps are ground
+metres. Impassable cells —
 a cost ``"impassable"`` (``math.inf`` in Python), a raster's nodata or the area outside it, the
 outside of a mask — become nodata of the output GeoTIFF, which cost distance treats as
 impassable. Resistance is relative: cost units per metre, 1 for the best habitat by convention.
@@ -28,9 +32,12 @@ from typing import Any
 
 import numpy as np
 
-from leopardrange.errors import CRSError, ResistanceError
+from leopardrange.errors import CRSError, LegendError, ResistanceError
 
+from ._ongrid import float_profile, resampling_method, warp_to_grid
 from ._rasterfile import open_raster
+from .grid import MAX_GRID_CELLS, RasterGrid, check_grid, recipe_grid, resolve_crs
+from .legend import read_legend
 from .recipe import (
     COMBINE_METHODS,
     BandFactor,
@@ -66,222 +73,60 @@ __all__ = [
     "resolve_crs",
     "warp_raster",
     "warp_to_grid",
+    "write_resistance",
 ]
 
 #: Nodata value of resistance GeoTIFFs written here (a resistance is never negative).
 RESISTANCE_NODATA = -9999.0
-#: Refuse grids larger than this many cells (a typo in ``resolution_m`` would fill memory).
-MAX_GRID_CELLS = 400_000_000
-
 Progress = Callable[[str], None] | None
 
 
-# ------------------------------------------------------------------------------ grid
-
-
-def resolve_crs(crs: Any, *, bounds: Sequence[float], bounds_crs: Any = "EPSG:4326") -> Any:
-    """A projected equal-area CRS in metres, for a grid over ``bounds``.
-
-    Parameters
-    ----------
-    crs : str or CRS-like
-        ``"auto"`` (a Lambert azimuthal equal-area projection centred on ``bounds``) or any
-        CRS :class:`pyproj.CRS` accepts, which must be projected, equal-area and in metres.
-    bounds : sequence of float
-        ``(west, south, east, north)`` in ``bounds_crs``.
-    bounds_crs : CRS-like, default "EPSG:4326"
-
-    Returns
-    -------
-    rasterio.crs.CRS
-
-    Raises
-    ------
-    CRSError
-        Not a CRS, geographic, not equal-area, or not in metres.
-    """
-    import geopandas as gpd
-    import shapely
-    from pyproj import CRS
-    from rasterio.crs import CRS as RasterioCRS  # noqa: N811
-
-    from leopardrange.crs import equal_area_crs, is_equal_area
-
-    if isinstance(crs, str) and crs.strip().lower() == "auto":
-        box = gpd.GeoSeries([shapely.box(*bounds)], crs=bounds_crs)
-        return RasterioCRS.from_wkt(equal_area_crs(box).to_wkt())
-    try:
-        p = CRS.from_user_input(crs)
-    except Exception as exc:
-        raise CRSError(f"{crs!r} is not a CRS ({exc}); use e.g. 'auto' or 'EPSG:6933'") from exc
-    if not p.is_projected:
-        raise CRSError(
-            f"{crs!r} is not a projected CRS; a resistance grid needs metres: use 'auto' "
-            "(LAEA centred on the data) or an equal-area CRS such as EPSG:6933"
-        )
-    if not is_equal_area(p):
-        raise CRSError(
-            f"{crs!r} is not an equal-area CRS; use 'auto' (LAEA centred on the data) or an "
-            "equal-area CRS such as EPSG:6933 or EPSG:3035"
-        )
-    unit = p.axis_info[0].unit_name if p.axis_info else ""
-    if unit not in ("metre", "meter"):
-        raise CRSError(f"{crs!r} is in {unit or 'unknown units'}, not metres")
-    return RasterioCRS.from_wkt(p.to_wkt())
-
-
-@dataclass(frozen=True)
-class _Grid:
-    crs: Any
-    transform: Any
-    height: int
-    width: int
-    res: float
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.height, self.width
-
-
-def _make_grid(spec: GridSpec, resolution_m: float) -> _Grid:
-    from rasterio.transform import from_origin
-    from rasterio.warp import transform_bounds
-
-    west, south, east, north = spec.bounds
-    if not (west < east and south < north):
-        raise ResistanceError(
-            f"grid bounds {list(spec.bounds)} must be [west, south, east, north] with "
-            "west < east and south < north"
-        )
-    crs = resolve_crs(spec.crs, bounds=spec.bounds, bounds_crs=spec.bounds_crs)
-    try:
-        x0, y0, x1, y1 = transform_bounds(spec.bounds_crs, crs, *spec.bounds, densify_pts=51)
-    except Exception as exc:
-        raise CRSError(f"cannot project the grid bounds from {spec.bounds_crs!r}: {exc}") from exc
-    r = float(resolution_m)
-    x0, y0 = math.floor(x0 / r) * r, math.floor(y0 / r) * r
-    x1, y1 = math.ceil(x1 / r) * r, math.ceil(y1 / r) * r
-    width, height = round((x1 - x0) / r), round((y1 - y0) / r)
-    if width * height > MAX_GRID_CELLS:
-        raise ResistanceError(
-            f"a {width} x {height} grid ({width * height:,} cells at {r:g} m) is too large; "
-            f"choose a coarser resolution (limit {MAX_GRID_CELLS:,} cells)"
-        )
-    return _Grid(crs=crs, transform=from_origin(x0, y1, r, r), height=height, width=width, res=r)
-
-
-# --------------------------------------------------------------------------- factors
-
-
-def _resampling(name: str, factor: str) -> Any:
-    """The rasterio Resampling member called ``name``; ``factor`` names its user."""
-    from rasterio.enums import Resampling
-
-    try:
-        return Resampling[name]
-    except KeyError:
-        valid = ", ".join(m.name for m in Resampling if m.value < 14)
-        raise ResistanceError(f"resampling {name!r} of {factor} is not one of: {valid}") from None
-
-
-def warp_to_grid(
-    path: str | os.PathLike[str],
-    *,
-    shape: tuple[int, int],
-    transform: Any,
-    crs: Any,
-    resampling: str = "nearest",
-    what: str = "raster",
-) -> tuple[np.ndarray, dict[str, str]]:
-    """Band 1 of a raster warped onto a grid.
-
-    Parameters
-    ----------
-    path : path
-        Single-band raster with a CRS.
-    shape, transform, crs
-        The target grid: ``(rows, cols)``, geotransform and CRS.
-    resampling : str, default "nearest"
-        rasterio resampling method name.
-    what : str
-        How to name the raster in messages (e.g. ``"factor 'land cover'"``).
-
-    Returns
-    -------
-    values : ndarray of float64
-        The warped values; NaN at the raster's nodata and outside it.
-    tags : dict
-        The band's tags (e.g. ``class_names`` of the land-cover raster).
-
-    Raises
-    ------
-    DataSourceError
-        Missing or unreadable file.
-    CRSError
-        The raster has no CRS.
-    """
-    import rasterio
-    from rasterio.warp import reproject
-
-    p = Path(path)
-    with open_raster(p, label=f"raster {str(p)!r} of {what}") as src:
-        if src.crs is None:
-            raise CRSError(
-                f"raster {str(p)!r} of {what} has no CRS; assign it (e.g. "
-                "gdal_edit.py -a_srs EPSG:4326) so it can be warped to the grid"
-            )
-        out = np.full(shape, np.nan, dtype=np.float64)
-        reproject(
-            source=rasterio.band(src, 1),
-            destination=out,
-            src_nodata=src.nodata,
-            dst_transform=transform,
-            dst_crs=crs,
-            dst_nodata=np.nan,
-            resampling=_resampling(resampling, what),
-        )
-        tags = dict(src.tags(1))
-    return out, tags
-
-
-def _warp(path: Path, grid: _Grid, resampling: str, factor: str) -> tuple[np.ndarray, Any]:
-    return warp_to_grid(
+def _warp(
+    path: Path, grid: RasterGrid, resampling: str, factor: str, resampled: dict[str, bool]
+) -> tuple[np.ndarray, Any]:
+    values, tags, warped = warp_to_grid(
         path, shape=grid.shape, transform=grid.transform, crs=grid.crs,
         resampling=resampling, what=f"factor {factor!r}",
     )  # fmt: skip
+    resampled[factor] = warped
+    return values, tags
 
 
-def float_profile(
-    shape: tuple[int, int], *, crs: Any, transform: Any, nodata: float
-) -> dict[str, Any]:
-    """GeoTIFF profile of a single-band float32 raster (tiled, deflate, predictor 3)."""
-    return {
-        "driver": "GTiff",
-        "height": shape[0],
-        "width": shape[1],
-        "count": 1,
-        "dtype": "float32",
-        "crs": crs,
-        "transform": transform,
-        "nodata": nodata,
-        "tiled": True,
-        "blockxsize": 256,
-        "blockysize": 256,
-        "compress": "deflate",
-        "predictor": 3,
-    }
+def _class_names(f: ClassFactor, tags: dict[str, str]) -> Callable[[int], str]:
+    """How to name a class of the factor's raster: from its legend, else the raster's tags."""
+    if f.legend is not None:
+        legend = read_legend(f.legend)
+        return lambda value: f" ({legend.class_name(value)})"
+    names = json.loads(tags["class_names"]) if "class_names" in tags else {}
+    return lambda value: f" ({names[str(value)]})" if str(value) in names else ""
 
 
-def _class_costs(f: ClassFactor, grid: _Grid) -> np.ndarray:
-    values, tags = _warp(f.path, grid, f.resampling, f.name)
+def _check_legend(f: ClassFactor, values: np.ndarray) -> None:
+    """Every cost-table class and every raster value must be a class of the legend."""
+    assert f.legend is not None
+    legend = read_legend(f.legend)
+    strange = sorted(set(f.costs) - set(legend.values))
+    if strange:
+        raise LegendError(
+            f"the costs of factor {f.name!r} name classes that are not in the {legend.title} "
+            f"legend: {', '.join(map(str, strange))}; is it the right legend?"
+        )
+    legend.check_values(np.unique(values[np.isfinite(values)]), what=f"'{f.path.name}'")
+    if legend.nodata:
+        values[np.isin(values, np.asarray(legend.nodata, dtype=np.float64))] = np.nan
+
+
+def _class_costs(f: ClassFactor, grid: RasterGrid, resampled: dict[str, bool]) -> np.ndarray:
+    values, tags = _warp(f.path, grid, f.resampling, f.name, resampled)
+    if f.legend is not None:
+        _check_legend(f, values)
     cost = np.full(grid.shape, np.inf)
     known = np.isfinite(values)
     codes = values[known].astype(np.int64)
     present = np.unique(codes)
     missing = [int(c) for c in present if c not in f.costs]
     if missing and f.default is None:
-        names = json.loads(tags["class_names"]) if "class_names" in tags else {}
-        label = f" ({names[str(missing[0])]})" if str(missing[0]) in names else ""
+        label = _class_names(f, tags)(missing[0])
         raise ResistanceError(
             f"class {missing[0]}{label} of {f.path.name} has no cost in factor {f.name!r} "
             f"(classes without a cost: {missing}); add them to its costs table or set default"
@@ -300,8 +145,8 @@ def _slope_deg(elev: np.ndarray, res_m: float) -> np.ndarray:
     return np.asarray(np.degrees(np.arctan(np.hypot(dz_dx, dz_dy))))
 
 
-def _band_costs_grid(f: BandFactor, grid: _Grid) -> np.ndarray:
-    values, _ = _warp(f.path, grid, f.resampling, f.name)
+def _band_costs_grid(f: BandFactor, grid: RasterGrid, resampled: dict[str, bool]) -> np.ndarray:
+    values, _ = _warp(f.path, grid, f.resampling, f.name, resampled)
     if f.slope:
         values = _slope_deg(values, grid.res)
     cost = np.full(grid.shape, np.inf)
@@ -311,7 +156,7 @@ def _band_costs_grid(f: BandFactor, grid: _Grid) -> np.ndarray:
     return cost
 
 
-def _read_vector(path: Path, layer: str | None, where: str | None, grid: _Grid) -> Any:
+def _read_vector(path: Path, layer: str | None, where: str | None, grid: RasterGrid) -> Any:
     from leopardrange.io import read_layer
 
     frame = read_layer(path, layer, where=where)
@@ -333,7 +178,7 @@ def _shared_boundaries(geoms: Any) -> list[Any]:
     return out
 
 
-def _touched(geoms: Sequence[Any], grid: _Grid, *, pad: int = 0) -> np.ndarray:
+def _touched(geoms: Sequence[Any], grid: RasterGrid, *, pad: int = 0) -> np.ndarray:
     """Cells (of the grid padded by ``pad`` cells) that the geometries touch."""
     from affine import Affine
     from rasterio import features
@@ -347,7 +192,7 @@ def _touched(geoms: Sequence[Any], grid: _Grid, *, pad: int = 0) -> np.ndarray:
     return mask.astype(bool)
 
 
-def _distance_costs(f: DistanceFactor, grid: _Grid, neutral: float) -> np.ndarray:
+def _distance_costs(f: DistanceFactor, grid: RasterGrid, neutral: float) -> np.ndarray:
     from scipy import ndimage
 
     geoms = list(_read_vector(f.path, f.layer, f.where, grid))
@@ -366,7 +211,7 @@ def _distance_costs(f: DistanceFactor, grid: _Grid, neutral: float) -> np.ndarra
     return far + (f.near - far) * decay
 
 
-def _barrier_costs(f: BarrierFactor, grid: _Grid, neutral: float) -> np.ndarray:
+def _barrier_costs(f: BarrierFactor, grid: RasterGrid, neutral: float) -> np.ndarray:
     import shapely
 
     geoms = list(_read_vector(f.path, f.layer, f.where, grid))
@@ -378,7 +223,7 @@ def _barrier_costs(f: BarrierFactor, grid: _Grid, neutral: float) -> np.ndarray:
     return np.asarray(np.where(hit, f.cost, neutral if f.outside is None else f.outside))
 
 
-def _mask_outside(f: MaskFactor, grid: _Grid) -> np.ndarray:
+def _mask_outside(f: MaskFactor, grid: RasterGrid) -> np.ndarray:
     from rasterio import features
 
     geoms = [g for g in _read_vector(f.path, f.layer, f.where, grid) if not g.is_empty]
@@ -402,7 +247,7 @@ class ResistanceSurface:
     transform : affine.Affine
         Geotransform of the grid (north-up, square cells of ``cell_size_m``).
     crs : rasterio.crs.CRS
-        The grid's projected equal-area CRS.
+        The grid's projected CRS (named, so files show it).
     cell_size_m : float
         Cell size in metres.
     factors : dict of str to ndarray
@@ -451,39 +296,111 @@ class ResistanceSurface:
         ------
         OutputExistsError
             ``path`` exists and ``overwrite`` is False.
+
+        Examples
+        --------
+        >>> import tempfile, rasterio
+        >>> from leopardrange import datasets
+        >>> surface = build_resistance(datasets.path("resistance"), resolution_m=10_000)
+        >>> tif = surface.write(Path(tempfile.mkdtemp()) / "R.tif")
+        >>> with rasterio.open(tif) as src:
+        ...     src.crs.to_wkt()[:31], float(src.tags()["max_scale_error_pct"]) < 1
+        ('PROJCS["LAEA 43°15′N 131°36′E",', True)
         """
-        import rasterio
+        tags = {
+            "recipe": self.recipe.name,
+            "recipe_file": str(self.recipe.source or ""),
+            "combine": self.recipe.combine,
+            "factors": ", ".join(f.name for f in self.recipe.factors),
+            "max_scale_error_pct": f"{self.summary.get('max_scale_error_pct', math.nan):.4g}",
+            "snapped_to": str(self.summary.get("snapped_to") or ""),
+        }
+        return write_resistance(
+            self.values, path, crs=self.crs, transform=self.transform, overwrite=overwrite,
+            tags=tags, impassable=self.impassable_note(),
+        )  # fmt: skip
 
-        from leopardrange.output import atomic_output_file
 
-        target = Path(path)
-        data = np.where(np.isnan(self.values), RESISTANCE_NODATA, self.values).astype(np.float32)
-        profile = float_profile(
-            self.shape, crs=self.crs, transform=self.transform, nodata=RESISTANCE_NODATA
-        )
-        with (
-            atomic_output_file(target, overwrite=overwrite) as tmp,
-            rasterio.open(tmp, "w", **profile) as dst,
-        ):
-            dst.write(data, 1)
-            dst.update_tags(
-                recipe=self.recipe.name,
-                recipe_file=str(self.recipe.source or ""),
-                combine=self.recipe.combine,
-                factors=", ".join(f.name for f in self.recipe.factors),
-            )
-            dst.update_tags(
-                1,
-                units="cost units per metre (relative resistance)",
-                impassable=self.impassable_note(),
-            )
-        return target
+def write_resistance(
+    values: np.ndarray,
+    path: str | os.PathLike[str],
+    *,
+    crs: Any,
+    transform: Any,
+    overwrite: bool = False,
+    tags: dict[str, str] | None = None,
+    impassable: str = "none",
+) -> Path:
+    """Write a resistance array as a GeoTIFF the corridor commands read.
+
+    Float32, nodata :data:`RESISTANCE_NODATA` where ``values`` is NaN (impassable), band tag
+    ``units`` saying it is a resistance (so QGIS exports style it as one), the CRS named
+    (:func:`leopardrange.crs.named_crs`). Written atomically: a failed write leaves no file.
+
+    Parameters
+    ----------
+    values : ndarray, shape (rows, cols)
+        Resistance in cost units per metre (> 0); NaN where impassable.
+    path : path
+        GeoTIFF to write.
+    crs : CRS-like
+        A projected CRS in metres.
+    transform : affine.Affine
+        North-up geotransform.
+    overwrite : bool, default False
+        Replace an existing file.
+    tags : dict, optional
+        Dataset tags to add.
+    impassable : str
+        What made cells impassable (band tag ``impassable``, quoted in messages).
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rasterio.transform import from_origin
+    >>> tif = write_resistance(np.ones((3, 6)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> from leopardrange.corridors import read_resistance
+    >>> read_resistance(tif).shape
+    (3, 6)
+    """
+    import rasterio
+
+    from leopardrange.crs import named_crs
+    from leopardrange.output import atomic_output_file
+
+    target = Path(path)
+    arr = np.asarray(values, dtype=np.float64)
+    data = np.where(np.isnan(arr), RESISTANCE_NODATA, arr).astype(np.float32)
+    profile = float_profile(
+        arr.shape, crs=named_crs(crs).to_wkt(), transform=transform, nodata=RESISTANCE_NODATA
+    )
+    with (
+        atomic_output_file(target, overwrite=overwrite) as tmp,
+        rasterio.open(tmp, "w", **profile) as dst,
+    ):
+        dst.write(data, 1)
+        if tags:
+            dst.update_tags(**tags)
+        units = "cost units per metre (relative resistance)"
+        dst.update_tags(1, units=units, impassable=impassable)
+    return target
 
 
 def build_resistance(
     recipe: ResistanceRecipe | str | Path,
     *,
     resolution_m: float | None = None,
+    max_scale_error_pct: float | None = None,
     progress: Progress = None,
 ) -> ResistanceSurface:
     """Build a resistance surface from a recipe.
@@ -494,6 +411,9 @@ def build_resistance(
         The recipe, or a TOML file read with :func:`read_recipe`.
     resolution_m : float, optional
         Cell size in metres; overrides the recipe's ``resolution_m``.
+    max_scale_error_pct : float, optional
+        Refuse a grid CRS whose scale strays more than this from 1 over the grid (percent);
+        overrides the recipe's ``max_scale_error_pct`` (default 1).
     progress : callable, optional
         Called with a short text before each step.
 
@@ -508,7 +428,11 @@ def build_resistance(
         A bad recipe, a class without a cost, a combination that is zero or negative
         somewhere, or no passable cell at all.
     CRSError
-        A grid CRS that is not projected equal-area in metres; an input without a CRS.
+        A grid CRS that is not projected in metres or whose scale error over the grid exceeds
+        ``max_scale_error_pct`` (the message suggests a local CRS); bounds that are not in
+        ``bounds_crs``; an input without a CRS.
+    LegendError
+        A classes factor's raster or cost table with classes its legend does not know.
     DataSourceError
         A missing or unreadable input.
 
@@ -526,10 +450,14 @@ def build_resistance(
         raise ResistanceError(f"{_where(rec.source)} has only masks; add a cost factor")
     if rec.combine not in COMBINE_METHODS:
         raise ResistanceError(f"combine must be one of {', '.join(COMBINE_METHODS)}")
-    res = rec.grid.resolution_m if resolution_m is None else float(resolution_m)
-    if not (math.isfinite(res) and res > 0):
-        raise ResistanceError(f"resolution must be a positive number of metres, got {res}")
-    grid = _make_grid(rec.grid, res)
+    where = _where(rec.source)
+    grid = recipe_grid(rec.grid, resolution_m, where=where)
+    limit = rec.grid.max_scale_error_pct if max_scale_error_pct is None else max_scale_error_pct
+    checked = check_grid(
+        grid.crs, grid.transform, grid.shape, max_scale_error_pct=limit,
+        name=f"the grid of {where}", fix='crs = "{crs}" in [grid]',
+    )  # fmt: skip
+    resampled: dict[str, bool] = {}
     neutral = COMBINE_METHODS[rec.combine]
     total = np.full(grid.shape, neutral)
     blocked = np.zeros(grid.shape, dtype=bool)
@@ -545,9 +473,9 @@ def build_resistance(
             blocked |= out
             continue
         if isinstance(f, ClassFactor):
-            cost = _class_costs(f, grid)
+            cost = _class_costs(f, grid, resampled)
         elif isinstance(f, BandFactor):
-            cost = _band_costs_grid(f, grid)
+            cost = _band_costs_grid(f, grid, resampled)
         elif isinstance(f, DistanceFactor):
             cost = _distance_costs(f, grid, neutral)
         else:
@@ -598,6 +526,9 @@ def build_resistance(
         "resistance_min": float(passable.min()),
         "resistance_median": float(np.median(passable)),
         "resistance_max": float(passable.max()),
+        "max_scale_error_pct": checked.max_scale_error_pct,
+        "snapped_to": grid.snapped_to,
+        "resampled_factors": sorted(name for name, warped in resampled.items() if warped),
     }
     return surface
 
@@ -615,7 +546,7 @@ def warp_raster(
     resampling: str = "nearest",
     overwrite: bool = False,
 ) -> Path:
-    """Warp a resistance raster to a projected equal-area CRS (``--warp-to``).
+    """Warp a resistance raster to a projected CRS in metres (``--warp-to``).
 
     Parameters
     ----------
@@ -624,7 +555,8 @@ def warp_raster(
     out_path : path
         GeoTIFF to write (float32, nodata :data:`RESISTANCE_NODATA`), atomically.
     dst_crs : str or CRS-like
-        ``"auto"`` (LAEA centred on the raster) or a projected equal-area CRS in metres.
+        ``"auto"`` (LAEA centred on the raster) or a projected CRS in metres (e.g. the UTM
+        zone of the data).
     resolution_m : float, optional
         Cell size in metres; default: rasterio's estimate of the source's resolution.
     src_crs : CRS-like, optional
@@ -687,7 +619,7 @@ def warp_raster(
             dst_transform=transform,
             dst_crs=crs,
             dst_nodata=RESISTANCE_NODATA,
-            resampling=_resampling(resampling, "--warp-to"),
+            resampling=resampling_method(resampling, "--warp-to"),
         )
         tags = src.tags()
     profile = float_profile((height, width), crs=crs, transform=transform, nodata=RESISTANCE_NODATA)

@@ -13,8 +13,12 @@ What is written (into one folder, atomically — see :func:`run`):
     ``<layer>.fields.csv`` (original field names → 10-character ``.dbf`` names) per layer.
 ``qgz``
     ``leopardrange.gpkg`` as above plus ``leopardrange.qgz``: a QGIS project holding every
-    layer through relative paths, styled, in groups *Base*, *Analysis* and *Range by epoch*,
-    in the study's equal-area CRS, opening on the current range.
+    layer through relative paths, styled, in groups *Base*, *Analysis* and *Range by epoch*
+    (and *Rasters*), in the study's equal-area CRS, opening on the current range.
+
+Rasters added with ``extra_layers`` (land cover, resistance, cost distance, corridor) are
+copied as GeoTIFFs into ``rasters/`` with a ``.qml`` style beside each, which QGIS opens them
+with (:mod:`leopardrange.export.rasters`).
 
 Every format also writes ``manifest.json``: each layer's name, group, source, CRS, feature
 count and style. Study layers are written in the CRS they were read in; analysis layers in
@@ -37,12 +41,14 @@ if TYPE_CHECKING:
     from leopardrange.export.styles import LayerStyle
     from leopardrange.study import Study
 
-__all__ = ["FORMATS", "GPKG_NAME", "PROJECT_NAME", "run"]
+__all__ = ["FORMATS", "GPKG_NAME", "PROJECT_NAME", "RASTER_DIR", "copy_raster", "run"]
 
 #: Export formats: GeoPackage, Shapefiles, GeoPackage + QGIS project.
 FORMATS = ("gpkg", "shp", "qgz")
 GPKG_NAME = "leopardrange.gpkg"
 PROJECT_NAME = "leopardrange.qgz"
+#: Folder of the rasters an export copies (GeoTIFF and ``.qml`` style each).
+RASTER_DIR = "rasters"
 MANIFEST_NAME = "manifest.json"
 
 Progress = Callable[[str], None]
@@ -56,6 +62,7 @@ def run(
     overwrite: bool = False,
     area_method: str = "equal_area",
     extra_layers: Sequence[str | Path] | None = None,
+    legend: Any = None,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Export the study's layers and the report's analysis layers for QGIS.
@@ -74,9 +81,13 @@ def run(
     area_method
         ``"equal_area"`` or ``"geodesic"``, for the report and the ``area_km2`` fields.
     extra_layers
-        More context layers for the *Base* group, as ``PATH:LAYER`` (e.g. settlements).
+        More context layers for the *Base* group, as ``PATH:LAYER`` (e.g. settlements), and
+        rasters (a GeoTIFF: land cover, resistance, cost distance, corridor), each styled.
         ``None`` (default): the embedded study's settlements when ``study`` is ``None``,
         else none.
+    legend
+        The legend of added land-cover rasters: ``"igbp"``, ``"worldcover"``, ``"corine"`` or
+        a CSV/TOML legend file (their classes are then named and coloured by it).
     progress
         Called with the name of each step as it starts.
 
@@ -92,6 +103,16 @@ def run(
     ExportError
         If the format is unknown, or a Shapefile cannot hold a field (the message names it).
         Nothing in ``out_dir`` changes when an export fails.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange import datasets
+    >>> out = Path(tempfile.mkdtemp()) / "qgis"
+    >>> files = run(out_dir=out, format="gpkg", legend="igbp",
+    ...             extra_layers=[datasets.path("landcover")])
+    >>> sorted(f.relative_to(out).as_posix() for f in files)
+    ['leopardrange.gpkg', 'manifest.json', 'rasters/landcover.qml', 'rasters/landcover.tif']
     """
     from leopardrange.documents import write_json
     from leopardrange.export.layers import collect
@@ -103,7 +124,10 @@ def run(
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     target = check_output(out_dir, overwrite=overwrite)
-    plan = collect(study, area_method=area_method, extra_layers=extra_layers, progress=progress)
+    plan = collect(
+        study, area_method=area_method, extra_layers=extra_layers, legend=legend,
+        progress=progress,
+    )  # fmt: skip
     with atomic_output_dir(target, overwrite=overwrite) as tmp:
         if progress is not None:
             progress(f"writing {fmt}")
@@ -111,8 +135,9 @@ def run(
             files, manifest = _write_shapefiles(plan, tmp)
         else:
             files, manifest = _write_geopackage(plan, tmp)
-            if fmt == "qgz":
-                files.append(_write_project(plan, tmp, manifest))
+        files += _write_rasters(plan, tmp, manifest)
+        if fmt == "qgz":
+            files.append(_write_project(plan, tmp, manifest))
         manifest["format"] = fmt
         manifest_path = tmp / MANIFEST_NAME
         write_json(manifest_path, manifest)
@@ -190,6 +215,56 @@ def _write_shapefiles(plan: ExportPlan, folder: Path) -> tuple[list[Path], dict[
     return files, manifest
 
 
+def _write_rasters(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> list[Path]:
+    """Copy the added rasters into ``rasters/`` as GeoTIFFs, each with its ``.qml`` style."""
+    from leopardrange.export.rasters import raster_qml
+
+    files: list[Path] = []
+    manifest["rasters"] = []
+    for raster in plan.rasters:
+        out = folder / RASTER_DIR / f"{raster.name}.tif"
+        copy_raster(raster.path, out, crs=raster.crs)
+        qml_path = out.with_suffix(".qml")
+        qml_path.write_text(raster_qml(raster.style), encoding="utf-8")
+        files += [out, qml_path]
+        manifest["rasters"].append(
+            {
+                "name": raster.name,
+                "title": raster.title,
+                "source": str(raster.path),
+                "file": f"{RASTER_DIR}/{out.name}",
+                "kind": raster.style.kind,
+                "renderer": raster.style.renderer,
+                "colours": [list(c) for c in raster.style.colours],
+            }
+        )
+    return files
+
+
+def copy_raster(source: Path, out: Path, *, crs: CRS | None = None) -> Path:
+    """Copy a raster as a GeoTIFF (tags kept); ``crs`` names its CRS (same definition).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange import datasets
+    >>> out = copy_raster(datasets.path("landcover"), Path(tempfile.mkdtemp()) / "lc.tif")
+    >>> out.stat().st_size > 0
+    True
+    """
+    import rasterio
+    from rasterio.shutil import copy as rio_copy
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rio_copy(str(source), str(out), driver="GTiff", tiled="YES", compress="DEFLATE")
+    with rasterio.open(source) as src, rasterio.open(out, "r+") as dst:
+        dst.update_tags(**src.tags())
+        dst.update_tags(1, **src.tags(1))
+        if crs is not None:
+            dst.crs = rasterio.crs.CRS.from_wkt(crs.to_wkt())
+    return out
+
+
 def _subset(field: str, value: str) -> str:
     escaped = value.replace("'", "''")
     return f"\"{field}\" = '{escaped}'"
@@ -199,7 +274,7 @@ def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> 
     import pyogrio
 
     from leopardrange import palette
-    from leopardrange.export.layers import EPOCHS, GROUPS
+    from leopardrange.export.layers import EPOCHS, GROUPS, RASTERS
     from leopardrange.export.qgis import ProjectLayer, layer_id, project_xml, write_qgz
     from leopardrange.export.styles import LayerStyle, epoch_symbol
 
@@ -247,16 +322,48 @@ def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> 
                     "style": _style_record(style),
                 }
             )
+    for raster in plan.rasters:
+        datasource = f"./{RASTER_DIR}/{raster.name}.tif"
+        layers.append(
+            ProjectLayer(
+                id=layer_id(f"raster:{raster.name}"),
+                title=raster.title,
+                datasource=datasource,
+                crs=raster.crs,
+                style=raster.style,
+                group=RASTERS,
+                wkb_type="",
+            )
+        )
+        records.append(
+            {
+                "id": layer_id(f"raster:{raster.name}"),
+                "title": raster.title,
+                "table": None,
+                "subset": None,
+                "datasource": datasource,
+                "group": RASTERS,
+                "visible": True,
+                "features": None,
+                "style": {
+                    "renderer": raster.style.renderer,
+                    "field": None,
+                    "colours": [list(c) for c in raster.style.colours],
+                    "label_field": None,
+                },
+            }
+        )
+    groups = (*GROUPS, RASTERS) if plan.rasters else GROUPS
     xmin, ymin, xmax, ymax = plan.current_bounds
     pad = 0.05 * max(xmax - xmin, ymax - ymin, 1.0)
     extent = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
     text = project_xml(
-        layers, crs=plan.analysis_crs, extent=extent, title=plan.study_name, groups=GROUPS
+        layers, crs=plan.analysis_crs, extent=extent, title=plan.study_name, groups=groups
     )
-    records.sort(key=lambda r: GROUPS.index(r["group"]))  # stable: layer-tree order
+    records.sort(key=lambda r: groups.index(r["group"]))  # stable: layer-tree order
     manifest["project"] = {
         "file": PROJECT_NAME,
-        "groups": list(GROUPS),
+        "groups": list(groups),
         "initial_extent": list(extent),
         "layers": records,
     }
@@ -266,4 +373,6 @@ def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> 
 def _frame_crs(frame: gpd.GeoDataFrame) -> CRS:
     from pyproj import CRS
 
-    return CRS(frame.crs)
+    from leopardrange.crs import named_crs
+
+    return named_crs(CRS(frame.crs))

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 from pyproj import CRS
 
-from leopardrange.errors import GeometryTypeError
+from leopardrange.crs import named_crs
+from leopardrange.errors import CRSError, GeometryTypeError
+from leopardrange.export.rasters import RasterStyle, is_raster, raster_style
 from leopardrange.export.styles import GeometryKind, LayerStyle, analysis_style, study_style
 from leopardrange.io import read_layer
 from leopardrange.measure import area_km2
@@ -33,7 +35,18 @@ if TYPE_CHECKING:
     from leopardrange.report import ReportResult
     from leopardrange.study import Study
 
-__all__ = ["ANALYSIS", "BASE", "EPOCHS", "GROUPS", "ExportLayer", "ExportPlan", "collect"]
+__all__ = [
+    "ANALYSIS",
+    "BASE",
+    "EPOCHS",
+    "GROUPS",
+    "RASTERS",
+    "ExportLayer",
+    "ExportPlan",
+    "ExportRaster",
+    "collect",
+    "read_raster_layer",
+]
 
 BASE = "Base"
 EPOCHS = "Range by epoch"
@@ -41,6 +54,8 @@ ANALYSIS = "Analysis"
 #: Layer-tree groups of the QGIS project, top first (drawn last): the analysis overlays lie
 #: on the epoch fills, and the park outline and labels on everything.
 GROUPS = (BASE, ANALYSIS, EPOCHS)
+#: The layer-tree group of rasters added with ``extra_layers``, below every vector group.
+RASTERS = "Rasters"
 
 Progress = Callable[[str], None]
 
@@ -92,6 +107,31 @@ class ExportLayer:
 
 
 @dataclass
+class ExportRaster:
+    """One raster added to an export (copied as a GeoTIFF, with a ``.qml`` style beside it).
+
+    Attributes
+    ----------
+    name
+        File stem in the export's ``rasters/`` folder (ASCII, ``[a-z0-9_]``).
+    title
+        Layer name shown in QGIS.
+    path
+        The raster read.
+    crs
+        Its CRS, named (:func:`leopardrange.crs.named_crs`).
+    style
+        How it looks (:class:`~leopardrange.export.rasters.RasterStyle`).
+    """
+
+    name: str
+    title: str
+    path: Path
+    crs: CRS
+    style: RasterStyle
+
+
+@dataclass
 class ExportPlan:
     """Everything an export writes, before any file is written."""
 
@@ -102,6 +142,7 @@ class ExportPlan:
     current_epoch: str
     current_bounds: tuple[float, float, float, float]
     metrics: dict[str, Any]
+    rasters: list[ExportRaster] = field(default_factory=list)
 
 
 def _safe_name(text: str) -> str:
@@ -177,6 +218,56 @@ def _study_layers(
             )
         )
     return layers
+
+
+def read_raster_layer(
+    spec: str | Path, taken: set[str], *, legend: Any = None, title: str | None = None
+) -> ExportRaster:
+    """An added raster: its name, CRS (named) and style.
+
+    Parameters
+    ----------
+    spec : path
+        The raster file.
+    taken : set of str
+        Names already used in the export (the new one is added).
+    legend : Legend, str or path, optional
+        The legend of a land-cover raster.
+    title : str, optional
+        Its name in QGIS (default: what it is, and its file name).
+
+    Raises
+    ------
+    DataSourceError
+        Missing or unreadable raster.
+    CRSError
+        A raster without a CRS.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> raster = read_raster_layer(datasets.path("landcover"), set(), legend="igbp")
+    >>> raster.name, raster.title, raster.style.renderer
+    ('landcover', 'Land cover (landcover.tif)', 'paletted')
+    """
+    from leopardrange.corridors._rasterfile import open_raster
+
+    path = Path(spec)
+    with open_raster(path, label=f"raster '{path}'") as src:
+        if src.crs is None:
+            raise CRSError(
+                f"raster '{path}' has no CRS, so QGIS could not place it; assign it first "
+                "(e.g. gdal_edit.py -a_srs EPSG:4326)"
+            )
+        crs = named_crs(CRS.from_wkt(src.crs.to_wkt()))
+    style = raster_style(path, legend=legend, title=title)
+    return ExportRaster(
+        name=_unique(_safe_name(path.stem), taken),
+        title=title or f"{style.title} ({path.name})",
+        path=path,
+        crs=crs,
+        style=style,
+    )
 
 
 def _extra_layers(specs: Sequence[str | Path], taken: set[str]) -> list[ExportLayer]:
@@ -277,6 +368,7 @@ def collect(
     *,
     area_method: str = "equal_area",
     extra_layers: Sequence[str | Path] | None = None,
+    legend: Any = None,
     progress: Progress | None = None,
 ) -> ExportPlan:
     """Run the report's analysis and gather every layer an export writes, with its style.
@@ -290,10 +382,21 @@ def collect(
         ``"equal_area"`` or ``"geodesic"``: how ``area_km2`` of analysis layers is measured.
     extra_layers
         More context layers for the *Base* group as ``PATH:LAYER`` (e.g. settlements),
-        written in the CRS they are read in. ``None``: the embedded study's settlements
-        when ``study`` is ``None``, else none.
+        written in the CRS they are read in, and rasters (a GeoTIFF path: land cover,
+        resistance, cost distance, corridor) for the *Rasters* group, each styled.
+        ``None``: the embedded study's settlements when ``study`` is ``None``, else none.
+    legend
+        The legend of added land-cover rasters (``"igbp"``, ``"worldcover"``, ``"corine"``
+        or a legend file).
     progress
         Called with the name of each step as it starts.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> plan = collect(extra_layers=[datasets.path("landcover")], legend="igbp")
+    >>> [r.style.kind for r in plan.rasters], plan.analysis_crs.name
+    (['landcover'], 'LAEA 40°34′N 130°48′E')
     """
     from leopardrange.report import run as run_report
 
@@ -307,16 +410,22 @@ def collect(
     layers = _study_layers(result.study, epochs, taken, progress)
     if extra_layers is None:
         extra_layers = _default_extras() if study is None else ()
-    layers += _extra_layers(extra_layers, taken)
+    rasters = [
+        read_raster_layer(spec, taken, legend=legend) for spec in extra_layers if is_raster(spec)
+    ]
+    layers += _extra_layers([s for s in extra_layers if not is_raster(s)], taken)
     if progress is not None:
         progress("preparing analysis layers")
     layers += _analysis_layers(result, epochs, current, method, taken)
     current_frame = result.layers["current_epoch"]
     bounds = tuple(float(v) for v in current_frame.total_bounds)
+    for layer in layers:  # a CRS is written with a name, so QGIS never shows "unknown"
+        layer.frame = layer.frame.set_crs(named_crs(layer.frame.crs), allow_override=True)
     return ExportPlan(
         study_name=result.study.name,
         layers=layers,
-        analysis_crs=CRS(result.layers["range_epochs"].crs),
+        rasters=rasters,
+        analysis_crs=named_crs(result.layers["range_epochs"].crs),
         epochs=epochs,
         current_epoch=current,
         current_bounds=(bounds[0], bounds[1], bounds[2], bounds[3]),

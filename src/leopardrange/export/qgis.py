@@ -13,7 +13,10 @@ Formats (checked against QGIS 3.22, the version in Debian 12; later versions rea
 - **.qgz** — a zip archive holding the ``.qgs``.
 
 A CRS is written as ``<spatialrefsys>`` with its WKT (always) and its ``authid`` when it has an
-EPSG code; QGIS rebuilds it from the WKT, so custom projections (the study's LAEA) survive.
+EPSG code; QGIS rebuilds it from the WKT, so custom projections (the study's LAEA) survive, and
+the WKT carries a name (:func:`leopardrange.crs.named_crs`, e.g. "LAEA 43°N 131°E"), so QGIS
+never calls it "unknown". Raster layers (``provider="gdal"``) carry a ``<pipe>`` from
+:mod:`leopardrange.export.rasters`.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ from pathlib import Path
 from pyproj import CRS
 
 from leopardrange import palette
-from leopardrange.crs import crs_label
+from leopardrange.crs import crs_label, named_crs
+from leopardrange.export.rasters import RasterStyle, pipe_element
 from leopardrange.export.styles import Label, LayerStyle, Symbol
 from leopardrange.palette import RGBA
 
 __all__ = [
     "QGIS_FORMAT_VERSION",
     "ProjectLayer",
+    "document",
     "layer_id",
     "project_xml",
     "qml",
@@ -287,9 +292,19 @@ def style_elements(style: LayerStyle) -> list[ET.Element]:
     return elements
 
 
-def _to_text(root: ET.Element) -> str:
+def document(root: ET.Element) -> str:
+    """A ``<qgis>`` element as QGIS document text (doctype, indented).
+
+    Examples
+    --------
+    >>> document(ET.Element("qgis")).splitlines()[0]
+    "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+    """
     ET.indent(root, space="  ")
     return _DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+_to_text = document
 
 
 def qml(style: LayerStyle) -> str:
@@ -328,18 +343,30 @@ class ProjectLayer:
     """One layer of a project.
 
     ``datasource`` is relative to the project file (``./x.gpkg|layername=y``, optionally with
-    ``|subset=...``); ``wkb_type`` is an OGC name such as ``MultiPolygon``; ``group`` names the
-    layer-tree group; ``visible`` sets its check box.
+    ``|subset=...``; ``./x.tif`` for a raster); ``wkb_type`` is an OGC name such as
+    ``MultiPolygon`` (``""`` for a raster); ``group`` names the layer-tree group; ``visible``
+    sets its check box. A :class:`~leopardrange.export.rasters.RasterStyle` makes it a raster
+    layer.
     """
 
     id: str
     title: str
     datasource: str
     crs: CRS
-    style: LayerStyle
+    style: LayerStyle | RasterStyle
     group: str
     wkb_type: str
     visible: bool = True
+
+    @property
+    def is_raster(self) -> bool:
+        """Whether the layer is a raster (styled by a RasterStyle)."""
+        return isinstance(self.style, RasterStyle)
+
+    @property
+    def provider(self) -> str:
+        """QGIS data provider: ``gdal`` for rasters, ``ogr`` for vectors."""
+        return "gdal" if self.is_raster else "ogr"
 
 
 def layer_id(name: str) -> str:
@@ -350,6 +377,7 @@ def layer_id(name: str) -> str:
 
 
 def _spatialrefsys(parent: ET.Element, crs: CRS) -> None:
+    crs = named_crs(crs)  # a custom CRS is named in its WKT: QGIS shows it, never "unknown"
     srs = _sub(parent, "spatialrefsys")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -360,7 +388,7 @@ def _spatialrefsys(parent: ET.Element, crs: CRS) -> None:
     _sub(srs, "srsid", "0")
     _sub(srs, "srid", str(epsg or 0))
     _sub(srs, "authid", f"EPSG:{epsg}" if epsg else "")
-    _sub(srs, "description", crs.name if epsg else crs_label(crs))  # custom: never "unknown"
+    _sub(srs, "description", crs.name if epsg else crs_label(crs))
     method = crs.coordinate_operation.method_name if crs.coordinate_operation else ""
     acronym = proj4.split("+proj=")[1].split()[0] if "+proj=" in proj4 else ""
     _sub(srs, "projectionacronym", acronym or method)
@@ -374,29 +402,44 @@ def _geometry_name(wkb_type: str) -> str:
 
 
 def _maplayer(parent: ET.Element, layer: ProjectLayer) -> None:
-    element = _sub(
-        parent,
-        "maplayer",
-        type="vector",
-        geometry=_geometry_name(layer.wkb_type),
-        wkbType=layer.wkb_type,
-        labelsEnabled="1" if layer.style.label is not None else "0",
-        styleCategories="AllStyleCategories",
-        hasScaleBasedVisibilityFlag="0",
-        minScale="100000000",
-        maxScale="0",
-        readOnly="0",
-    )
+    common = {
+        "styleCategories": "AllStyleCategories",
+        "hasScaleBasedVisibilityFlag": "0",
+        "minScale": "100000000",
+        "maxScale": "0",
+    }
+    if isinstance(layer.style, RasterStyle):
+        element = _sub(parent, "maplayer", type="raster", **common)
+    else:
+        element = _sub(
+            parent,
+            "maplayer",
+            type="vector",
+            geometry=_geometry_name(layer.wkb_type),
+            wkbType=layer.wkb_type,
+            labelsEnabled="1" if layer.style.label is not None else "0",
+            readOnly="0",
+            **common,
+        )
     _sub(element, "id", layer.id)
     _sub(element, "datasource", layer.datasource)
     _sub(element, "layername", layer.title)
     _spatialrefsys(_sub(element, "srs"), layer.crs)
-    _sub(element, "provider", "ogr", encoding="UTF-8")
+    if isinstance(layer.style, RasterStyle):
+        _sub(element, "provider", "gdal")
+        nodata = _sub(element, "noData")
+        _sub(nodata, "noDataList", bandNo="1", useSrcNoData="1")
+    else:
+        _sub(element, "provider", "ogr", encoding="UTF-8")
     manager = _sub(element, "map-layer-style-manager", current="default")
     _sub(manager, "map-layer-style", name="default")
     flags = _sub(element, "flags")
     for flag, value in (("Identifiable", "1"), ("Removable", "1"), ("Searchable", "1")):
         _sub(flags, flag, value)
+    if isinstance(layer.style, RasterStyle):
+        element.append(pipe_element(layer.style))
+        _sub(element, "blendMode", "0")
+        return
     for child in style_elements(layer.style):
         element.append(child)
 
@@ -410,6 +453,11 @@ def _extent(parent: ET.Element, bounds: Sequence[float], *, as_attributes: bool 
     extent = _sub(parent, "extent")
     for name, value in zip(names, bounds, strict=True):
         _sub(extent, name, repr(float(value)))
+
+
+def _expanded(style: LayerStyle | RasterStyle) -> bool:
+    """Whether the layer tree shows the layer's legend (categories, classes or a ramp)."""
+    return isinstance(style, RasterStyle) or style.field is not None
 
 
 def project_xml(
@@ -434,6 +482,17 @@ def project_xml(
         Project title.
     groups
         Layer-tree groups, in order; each layer names one of them.
+
+    Examples
+    --------
+    >>> from leopardrange.export.rasters import RasterStyle
+    >>> crs = CRS("+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m")
+    >>> style = RasterStyle("resistance", "singlebandpseudocolor",
+    ...                     ((1.0, (240, 240, 240, 255), "1"), (9.0, (37, 37, 37, 255), "9")), "R")
+    >>> layer = ProjectLayer("r", "Resistance", "./R.tif", crs, style, "Inputs", "")
+    >>> text = project_xml([layer], crs=crs, extent=(0, 0, 1, 1), title="t", groups=["Inputs"])
+    >>> "<description>LAEA 43°N 131°E</description>" in text, 'providerKey="gdal"' in text
+    (True, True)
     """
     unknown = sorted({layer.group for layer in layers} - set(groups))
     if unknown:
@@ -460,9 +519,9 @@ def project_xml(
                 id=layer.id,
                 name=layer.title,
                 source=layer.datasource,
-                providerKey="ogr",
+                providerKey=layer.provider,
                 checked="Qt::Checked" if layer.visible else "Qt::Unchecked",
-                expanded="1" if layer.style.field is not None else "0",
+                expanded="1" if _expanded(layer.style) else "0",
             )
             _sub(_sub(leaf, "customproperties"), "Option")
     ordered = [layer for group in groups for layer in layers if layer.group == group]

@@ -35,6 +35,7 @@ __all__ = [
     "LayerStyle",
     "Symbol",
     "analysis_style",
+    "corridor_style",
     "fallback_style",
     "study_style",
 ]
@@ -235,6 +236,33 @@ _ANALYSIS: dict[str, Symbol] = {
     "competitor_overlap": OVERLAP,
     "aoo_cells": _outline(palette.AOO_CELLS, width_mm=0.15),
 }
+
+
+_LINE_MM = 0.6
+#: Layers of the corridor commands' outputs, as their maps draw them.
+_CORRIDOR: dict[str, LayerStyle] = {
+    "least_cost_path": LayerStyle(
+        symbol=Symbol("line", palette.LEAST_COST_PATH.rgba(), width_mm=_LINE_MM)
+    ),
+    "links": LayerStyle(symbol=Symbol("line", palette.LEAST_COST_PATH.rgba(), width_mm=_LINE_MM)),
+    "dropped_links": LayerStyle(
+        symbol=Symbol("line", palette.DROPPED_LINK.rgba(), width_mm=0.5, dashed=True)
+    ),
+    "source": LayerStyle(symbol=_outline(palette.SOURCE, width_mm=_LINE_MM), label=Label("name")),
+    "target": LayerStyle(symbol=_outline(palette.TARGET, width_mm=_LINE_MM), label=Label("name")),
+    "cores": LayerStyle(symbol=_outline(palette.CORE, width_mm=0.5), label=Label("name")),
+}
+
+
+def corridor_style(name: str) -> LayerStyle:
+    """Style of a layer the corridor commands write (``least_cost_path``, ``cores``, …).
+
+    Examples
+    --------
+    >>> corridor_style("least_cost_path").renderer, corridor_style("cores").label.field
+    ('singleSymbol', 'name')
+    """
+    return _CORRIDOR[name]
 
 
 def study_style(

@@ -39,10 +39,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 from numpy.typing import NDArray
 
+from leopardrange import _cartography as carto
 from leopardrange import palette
+from leopardrange._cartography import safe_text
 from leopardrange.errors import EmptyLayerError, SchemaError
-from leopardrange.report import _cartography as carto
-from leopardrange.report._cartography import safe_text
 
 __all__ = [
     "DEFAULT_LABELS",

@@ -1,6 +1,7 @@
-"""Cartographic furniture for the report maps: CRS checks, fonts, paths, scale bar, north arrow.
+"""Cartographic furniture for maps: CRS checks, fonts, paths, scale bar, north arrow, graticule.
 
-Private helpers of :mod:`leopardrange.report.maps`. Maps are drawn in the projected
+Private helpers shared by the report's maps (:mod:`leopardrange.report.maps`) and the corridor
+and linkage maps (:mod:`leopardrange.corridors.maps`). Maps are drawn in the projected
 "analysis CRS" (normally metres); longitudes and latitudes appear only in the graticule and
 in the computation of true north. Nothing here uses pyplot or touches disk.
 """
