@@ -21,12 +21,15 @@ __all__ = [
     "InvalidGeometryError",
     "LayerNotFoundError",
     "LeopardRangeError",
+    "MemoryLimitError",
+    "OutputBusyError",
     "OutputExistsError",
     "ResistanceError",
     "SchemaError",
     "SourceError",
     "StudyError",
     "UnreachableError",
+    "UnsafeOutputError",
 ]
 
 
@@ -91,3 +94,15 @@ class ExportError(LeopardRangeError, OSError):
 
 class OutputExistsError(ExportError, FileExistsError):
     """An output exists and ``overwrite`` was not given."""
+
+
+class OutputBusyError(ExportError):
+    """Another run is writing the same output (it holds the output's lock)."""
+
+
+class UnsafeOutputError(ExportError):
+    """An output would be, hold or lie inside an input, or replace a folder in use."""
+
+
+class MemoryLimitError(LeopardRangeError, MemoryError):
+    """The data would need more memory than the machine has available."""

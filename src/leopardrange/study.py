@@ -37,6 +37,7 @@ from typing import Any
 from leopardrange.documents import read_toml
 from leopardrange.errors import StudyError
 from leopardrange.metrics import check_metric_name
+from leopardrange.output import note_input
 from leopardrange.schema import Checker
 
 __all__ = [
@@ -237,4 +238,7 @@ def read_study(path: str | Path) -> Study:
     """
     path = Path(path)
     data = read_toml(path, kind="study file", error=StudyError)
-    return parse_study(data, base_dir=path.resolve().parent, source=path)
+    study = parse_study(data, base_dir=path.resolve().parent, source=path)
+    for cfg in study.layers.values():  # the study's files are inputs of the run reading it
+        note_input(cfg.path)
+    return study

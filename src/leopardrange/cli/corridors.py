@@ -7,7 +7,6 @@ short summary. Heavy imports happen inside the commands, so ``leopardrange --hel
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,10 +51,12 @@ def _out_opt(kind: str) -> Callable[[_F], _F]:
     )
 
 
-def _read_areas(spec: str, where: str | None, assume_crs: str | None, role: str) -> Any:
+def _read_areas(
+    spec: str, where: str | None, assume_crs: str | None, role: str, encoding: str | None = None
+) -> Any:
     from leopardrange.io import read_layer
 
-    frame = read_layer(spec, where=where, assume_crs=assume_crs)
+    frame = read_layer(spec, where=where, assume_crs=assume_crs, encoding=encoding)
     frame.attrs["role"] = role
     return frame
 
@@ -88,7 +89,7 @@ Sea, cells outside the data and impassable barriers become nodata.
 @click.option(
     "--resolution",
     "resolution_m",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     metavar="M",
     help="Cell size in metres (default: the recipe's resolution_m).",
 )
@@ -105,9 +106,8 @@ def resistance(
     """
     from leopardrange.corridors.resistance import build_resistance
     from leopardrange.crs import crs_label
-    from leopardrange.output import check_output
 
-    check_output(out, overwrite=overwrite)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="file", inputs=(recipe,))
     if recipe is None:
         from leopardrange import datasets
 
@@ -169,7 +169,7 @@ error: --warp-to "auto" (LAEA centred on the raster) or an equal-area CRS warps 
 @neighbors_opt
 @click.option(
     "--max-cost",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     metavar="X",
     help="Stop at this cost distance (cost units); farther cells are nodata.",
 )
@@ -181,11 +181,12 @@ error: --warp-to "auto" (LAEA centred on the raster) or an equal-area CRS warps 
 @click.option(
     "--resolution",
     "resolution_m",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     metavar="M",
     help="Cell size in metres for --warp-to (default: estimated).",
 )
 @options.assume_crs_opt
+@options.encoding_opt
 @options.overwrite_opt
 @click.pass_context
 def cost_distance(
@@ -199,23 +200,24 @@ def cost_distance(
     warp_to: str | None,
     resolution_m: float | None,
     assume_crs: str | None,
+    encoding: str | None,
     overwrite: bool,
 ) -> None:
     """Cost-weighted distance from the nearest source to every cell of RESISTANCE."""
     from leopardrange.corridors import cost_distance_raster
     from leopardrange.corridors.resistance import warp_raster
-    from leopardrange.output import check_output
+    from leopardrange.output import scratch_dir
 
-    check_output(out, overwrite=overwrite)
     if resolution_m is not None and warp_to is None:
         raise click.UsageError("--resolution applies only with --warp-to")
-    areas = _read_areas(source, source_where, assume_crs, "source")
+    inputs = (resistance_path, source)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="file", inputs=inputs)
+    areas = _read_areas(source, source_where, assume_crs, "source", encoding)
     tmp: Path | None = None
     try:
         grid_path = resistance_path
         if warp_to is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".warp.", dir=out.parent))
+            tmp = ctx.with_resource(scratch_dir(out))
             grid_path = warp_raster(
                 resistance_path, tmp / resistance_path.name, dst_crs=warp_to,
                 resolution_m=resolution_m, src_crs=assume_crs,
@@ -285,7 +287,7 @@ narrowest corridor width along the path) and, with --landcover, path_forest_pct.
 @neighbors_opt
 @click.option(
     "--corridor-pct",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     default=10.0,
     show_default=True,
     metavar="PCT",
@@ -297,6 +299,7 @@ narrowest corridor width along the path) and, with --landcover, path_forest_pct.
     help="IGBP land-cover raster, for the share of the path through forest.",
 )
 @options.assume_crs_opt
+@options.encoding_opt
 @options.overwrite_opt
 @click.pass_context
 def corridor(
@@ -311,6 +314,7 @@ def corridor(
     corridor_pct: float,
     landcover: Path | None,
     assume_crs: str | None,
+    encoding: str | None,
     overwrite: bool,
 ) -> None:
     """Least-cost path, cost distance and corridor from a source area to a target area.
@@ -319,11 +323,11 @@ def corridor(
     cost, cut at --corridor-pct (Linkage Mapper's least-cost corridor).
     """
     from leopardrange.corridors.corridor import least_cost_corridor
-    from leopardrange.output import check_output
 
-    check_output(out, overwrite=overwrite)
-    a = _read_areas(source, source_where, assume_crs, "source")
-    b = _read_areas(target, target_where, assume_crs, "target")
+    inputs = (resistance_path, source, target, landcover)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="folder", inputs=inputs)
+    a = _read_areas(source, source_where, assume_crs, "source", encoding)
+    b = _read_areas(target, target_where, assume_crs, "target", encoding)
     with options.progress_reporter(quiet=_quiet(ctx)) as progress:
         result = least_cost_corridor(
             resistance_path, a, b, neighbors=int(neighbors), corridor_pct=corridor_pct,
@@ -373,6 +377,7 @@ and network.json (networkx), map.png, metrics.json. Cores must not overlap.
 @click.option("--where", metavar="SQL", help="OGR SQL filter applied to every CORES layer.")
 @neighbors_opt
 @options.assume_crs_opt
+@options.encoding_opt
 @options.overwrite_opt
 @click.pass_context
 def linkages(
@@ -384,6 +389,7 @@ def linkages(
     where: str | None,
     neighbors: str,
     assume_crs: str | None,
+    encoding: str | None,
     overwrite: bool,
 ) -> None:
     """Pairwise least-cost links among the core areas of one or more CORES layers."""
@@ -393,12 +399,12 @@ def linkages(
     from leopardrange.corridors.linkages import linkage_network
     from leopardrange.errors import SchemaError
     from leopardrange.io import read_layer
-    from leopardrange.output import check_output
 
-    check_output(out, overwrite=overwrite)
+    inputs = (resistance_path, *cores)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="folder", inputs=inputs)
     frames: list[Any] = []
     for spec in cores:
-        frame = read_layer(spec, where=where, assume_crs=assume_crs)
+        frame = read_layer(spec, where=where, assume_crs=assume_crs, encoding=encoding)
         if name_field not in frame.columns:
             fields = [c for c in frame.columns if c != frame.geometry.name]
             raise SchemaError(

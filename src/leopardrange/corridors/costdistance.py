@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -310,8 +309,8 @@ def cost_distance(
 # ----------------------------------------------------------------------- raster API
 
 
-def _open_resistance(path: Path) -> Any:
-    return open_raster(path, label=f"resistance raster '{path}'")
+def _open_resistance(path: Path, bytes_per_cell: float = 8) -> Any:
+    return open_raster(path, label=f"resistance raster '{path}'", bytes_per_cell=bytes_per_cell)
 
 
 def _grid_cell_size_m(src: Any, name: str) -> tuple[float, float]:
@@ -546,7 +545,8 @@ def cost_distance_raster(
     if opath.resolve() == rpath.resolve():
         raise OutputExistsError(f"the output '{opath}' would overwrite the resistance raster")
 
-    with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_MB), _open_resistance(rpath) as src:
+    cell_bytes = 4 + (4 if neighbors == 16 else 0)
+    with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_MB), _open_resistance(rpath, cell_bytes) as src:
         if src.count != 1:
             raise ResistanceError(f"resistance raster '{name}' has {src.count} bands, not 1")
         xm_ym = _grid_cell_size_m(src, name)
@@ -555,7 +555,7 @@ def cost_distance_raster(
         wide = in_dtype not in _SMALL_DTYPES
         return _cost_distance_stream(
             src, src_idx, opath, name=name, cell_size_m=xm_ym, neighbors=neighbors,
-            max_cost=mc, wide=wide,
+            max_cost=mc, wide=wide, overwrite=overwrite, inputs=[rpath],
         )  # fmt: skip
 
 
@@ -569,9 +569,13 @@ def _cost_distance_stream(
     neighbors: int,
     max_cost: float,
     wide: bool,
+    overwrite: bool = False,
+    inputs: Sequence[Path] = (),
 ) -> CostDistanceResult:
     import rasterio
     from rasterio.windows import Window
+
+    from leopardrange.output import atomic_output_file
 
     nrows, ncols = src.height, src.width
     nodata = src.nodata
@@ -600,7 +604,7 @@ def _cost_distance_stream(
         del vals, ibits, res
         return _cost_distance_stream(
             src, src_idx, opath, name=name, cell_size_m=cell_size_m, neighbors=neighbors,
-            max_cost=max_cost, wide=True,
+            max_cost=max_cost, wide=True, overwrite=overwrite, inputs=inputs,
         )  # fmt: skip
     del res
 
@@ -614,28 +618,23 @@ def _cost_distance_stream(
         "transform": src.transform,
         "nodata": CWD_NODATA,
     }
-    opath.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{opath.stem}.", suffix=".tmp.tif", dir=opath.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     n_done, n_nodata, dmax = 0, 0, 0.0
-    try:
-        with rasterio.open(tmp, "w", **profile) as dst:
-            dst.update_tags(
-                1,
-                units="cost units (resistance x metres)",
-                neighbors=str(neighbors),
-                max_cost="none" if math.isinf(max_cost) else repr(max_cost),
-            )
-            for r0, r1 in _windows(nrows):
-                a, b = r0 * ncols, r1 * ncols
-                k, z, m = _kernel.finalize(vals, ibits, a, b, inf_bits, CWD_NODATA, CWD_NODATA)
-                n_done, n_nodata, dmax = n_done + int(k), n_nodata + int(z), max(dmax, float(m))
-                block = vals[a:b].reshape(r1 - r0, ncols).astype(np.float32, copy=False)
-                dst.write(block, 1, window=Window(0, r0, ncols, r1 - r0))
-        os.replace(tmp, opath)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with (
+        atomic_output_file(opath, overwrite=overwrite, inputs=inputs) as tmp,
+        rasterio.open(tmp, "w", **profile) as dst,
+    ):
+        dst.update_tags(
+            1,
+            units="cost units (resistance x metres)",
+            neighbors=str(neighbors),
+            max_cost="none" if math.isinf(max_cost) else repr(max_cost),
+        )
+        for r0, r1 in _windows(nrows):
+            a, b = r0 * ncols, r1 * ncols
+            k, z, m = _kernel.finalize(vals, ibits, a, b, inf_bits, CWD_NODATA, CWD_NODATA)
+            n_done, n_nodata, dmax = n_done + int(k), n_nodata + int(z), max(dmax, float(m))
+            block = vals[a:b].reshape(r1 - r0, ncols).astype(np.float32, copy=False)
+            dst.write(block, 1, window=Window(0, r0, ncols, r1 - r0))
     return CostDistanceResult(
         path=opath,
         neighbors=neighbors,
