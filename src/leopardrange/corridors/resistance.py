@@ -650,7 +650,7 @@ def warp_raster(
     from leopardrange.output import atomic_output_file
 
     p = Path(path)
-    with open_raster(p, label=f"raster {str(p)!r}") as src:
+    with open_raster(p, label=f"raster {str(p)!r}", bytes_per_cell=8) as src:
         s_crs = src.crs
         if s_crs is None:
             if src_crs is None:
