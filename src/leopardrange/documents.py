@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -59,19 +60,28 @@ def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[st
     path = Path(path)
     note_input(path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise DataSourceError(f"{kind} {str(path)!r} is a directory; give a .toml {kind}") from None
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise DataSourceError(f"{kind} {str(path)!r} does not exist; give a .toml {kind}") from None
     except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise DataSourceError(f"cannot read {kind} {str(path)!r}: {reason.lower()}") from exc
-    if len(data) > _MAX_TOML_BYTES:
-        raise error(
-            f"{kind} {str(path)!r} is {len(data):,} bytes; a {kind} is a few kilobytes of text "
-            "— is it the right file?"
+        raise DataSourceError(f"cannot read {kind} {str(path)!r}: {_reason(exc)}") from exc
+    if stat.S_ISDIR(mode):
+        raise DataSourceError(f"{kind} {str(path)!r} is a directory; give a .toml {kind}")
+    if not stat.S_ISREG(mode):
+        raise DataSourceError(
+            f"{kind} {str(path)!r} is not a regular file (a device, pipe or socket); give a "
+            f".toml {kind}"
         )
+    size = path.stat().st_size
+    if size > _MAX_TOML_BYTES:
+        raise error(
+            f"{kind} {str(path)!r} is {size:,} bytes; a {kind} is a few kilobytes of text — is "
+            "it the right file?"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataSourceError(f"cannot read {kind} {str(path)!r}: {_reason(exc)}") from exc
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
         return tomllib.loads(text)
@@ -83,6 +93,10 @@ def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[st
         raise error(
             f"{kind} {str(path)!r} nests arrays or tables too deeply to read; flatten it"
         ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    return (getattr(exc, "strerror", None) or str(exc)).lower()
 
 
 #: A study or recipe is small; anything much larger is another file given by mistake.

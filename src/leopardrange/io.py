@@ -119,6 +119,10 @@ def _check_path(path: Path) -> None:
         raise DataSourceError(
             f"{text!r} is a directory; give a file such as park.gpkg or range.shp"
         )
+    if not path.is_dir() and not path.is_file():
+        raise DataSourceError(
+            f"{text!r} is not a regular file (a device, pipe or socket); give a GIS file"
+        )
     if not os.access(path, os.R_OK):
         raise DataSourceError(f"cannot read {text!r}: permission denied; check the permissions")
     _check_shapefile(path)

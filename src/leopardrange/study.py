@@ -49,7 +49,7 @@ __all__ = [
     "read_study",
 ]
 
-_COMMON_KEYS = {"path", "layer", "where", "assume_crs", "label", "repair"}
+_COMMON_KEYS = {"path", "layer", "where", "assume_crs", "label", "repair", "encoding"}
 #: Roles a layer can play, with the keys each accepts beyond the common ones.
 ROLES: dict[str, set[str]] = {
     "park": set(),
@@ -72,6 +72,8 @@ _CLAIM_KEYS = {
     "source",
 }
 _COMPARISONS = ("about", "at_least", "at_most")
+#: No metric reaches this (the Earth is 5.1e8 km²): a larger claimed value is a typo.
+_MAX_CLAIMED = 1e12
 _check = Checker(StudyError)
 
 
@@ -87,6 +89,7 @@ class LayerConfig:
     label: str | None = None
     repair: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,20 @@ def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
         label=_check.optional(table, "label", here, _check.text),
         repair=bool(_check.optional(table, "repair", here, _check.boolean)),
         options=options,
+        encoding=_check.optional(table, "encoding", here, _encoding),
     )
+
+
+def _encoding(value: Any, key: str, where: str) -> str:
+    """A text encoding Python knows (``cp1251``, ``latin-1``, ``utf-8`` …)."""
+    import codecs
+
+    text = _check.text(value, key, where)
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        _check.wrong(value, key, where, expected="a text encoding such as utf-8, cp1251, latin-1")
+    return text
 
 
 def _claim(table: Any, index: int, where: str) -> Claim:
@@ -154,11 +170,21 @@ def _claim(table: Any, index: int, where: str) -> Claim:
     metric = _check.text(table["metric"], "metric", here)
     check_metric_name(metric, here)
     expected = _check.number(table["expected"], "expected", here)
+    if abs(expected) > _MAX_CLAIMED:
+        _check.wrong(expected, "expected", here, expected=f"a number within ±{_MAX_CLAIMED:.0e}")
     if "tolerance" in table and "tolerance_pct" in table:
         _check.fail(f"{here} gives tolerance and tolerance_pct; give one of them")
     tolerance = _check.optional(table, "tolerance", here, _check.non_negative) or 0.0
+    if tolerance > _MAX_CLAIMED:
+        _check.wrong(
+            tolerance, "tolerance", here, expected=f"a number from 0 to {_MAX_CLAIMED:.0e}"
+        )
     tolerance_pct = _check.optional(table, "tolerance_pct", here, _check.non_negative)
     if tolerance_pct is not None:
+        if tolerance_pct > 100:
+            _check.wrong(
+                tolerance_pct, "tolerance_pct", here, expected="a percentage from 0 to 100"
+            )
         tolerance = abs(expected) * tolerance_pct / 100
     comparison = _check.optional(table, "comparison", here, _comparison) or "about"
     return Claim(
