@@ -340,6 +340,31 @@ def _empty_hint(path: Path, where: str | None) -> str:
     return "; if the filter names non-ASCII text, check the file's encoding (--encoding)"
 
 
+def _assumed_crs(assume_crs: Any) -> CRS | None:
+    """``assume_crs`` as a CRS (checked even when the file has one of its own)."""
+    if assume_crs is None:
+        return None
+    try:
+        return CRS.from_user_input(assume_crs)
+    except Exception as exc:
+        raise CRSError(
+            f"--assume-crs {assume_crs!r} is not a CRS ({_short(exc)}); give e.g. EPSG:4326"
+        ) from exc
+
+
+def _check_encoding(encoding: str | None) -> None:
+    import codecs
+
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DataSourceError(
+            f"unknown encoding {encoding!r}; give one such as utf-8, cp1251, latin-1, gbk"
+        ) from None
+
+
 _GEOJSON_SUFFIXES = {".geojson", ".json"}
 _GEOJSON_MAX_BYTES = 256 * 2**20
 
@@ -450,6 +475,8 @@ def read_layer(
         spec = parse_layer_spec(path)
         path, layer = spec.path, spec.layer
     path = Path(path)
+    assumed = _assumed_crs(assume_crs)
+    _check_encoding(encoding)
     _check_path(path)
     layer = _resolve_layer(path, layer)
     frame = _read_frame(path, layer, where, encoding)
@@ -458,11 +485,8 @@ def read_layer(
     if where:
         name += f" (where {where})"
     _check_unreadable(path, frame, name)
-    if frame.crs is None and assume_crs is not None:
-        try:
-            frame = frame.set_crs(CRS.from_user_input(assume_crs))
-        except Exception as exc:
-            raise CRSError(f"--assume-crs {assume_crs!r} is not a CRS ({_short(exc)})") from exc
+    if frame.crs is None and assumed is not None:
+        frame = frame.set_crs(assumed)
     if not (allow_empty and len(frame) == 0):
         try:
             check_not_empty(frame, name=name)

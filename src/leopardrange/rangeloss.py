@@ -115,16 +115,17 @@ def _years(ranges: gpd.GeoDataFrame, epoch_field: str, year_field: str, name: st
         return years
     values = pd.to_numeric(raw, errors="coerce")
     present = raw.notna().to_numpy()
-    number = values.notna().to_numpy()
-    whole = number & np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
-    whole &= np.abs(values.to_numpy(dtype=float, na_value=0.0)) < 1e9
-    whole &= np.mod(values.to_numpy(dtype=float, na_value=0.0), 1.0) == 0.0
+    number = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(number)
+    whole = finite & (np.abs(np.where(finite, number, 0.0)) < 1e9)
+    whole &= np.mod(np.where(whole, number, 0.0), 1.0) == 0.0
     bad = present & ~whole
     if bad.any():
         i = int(np.argmax(bad))
         label = ranges.index[i]
+        shown = raw.iloc[i].item() if hasattr(raw.iloc[i], "item") else raw.iloc[i]
         raise StudyError(
-            f"year field {year_field!r} of {name} holds {raw.iloc[i]!r} (feature {label}, epoch "
+            f"year field {year_field!r} of {name} holds {shown!r} (feature {label}, epoch "
             f"{str(ranges[epoch_field].iloc[i])!r}), not a whole year; it must hold years such as "
             "1900 — put text such as 'c. 1900' in the epoch field, or set year_field to a field "
             "of years"

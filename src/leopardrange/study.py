@@ -143,12 +143,37 @@ def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
         path=path if path.is_absolute() else base_dir / path,
         layer=_check.optional(table, "layer", here, _check.text),
         where=_check.optional(table, "where", here, _check.text),
-        assume_crs=_check.optional(table, "assume_crs", here, _check.text),
+        assume_crs=_check.optional(table, "assume_crs", here, _crs_text),
         label=_check.optional(table, "label", here, _check.text),
         repair=bool(_check.optional(table, "repair", here, _check.boolean)),
         options=options,
         encoding=_check.optional(table, "encoding", here, _encoding),
     )
+
+
+def _crs_text(value: Any, key: str, where: str, *, equal_area: bool = False) -> str:
+    """Text naming a CRS (an equal-area one with ``equal_area``)."""
+    from pyproj import CRS
+
+    from leopardrange.crs import is_equal_area
+
+    text = _check.text(value, key, where)
+    expected = (
+        "an equal-area CRS such as '+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84'"
+        if equal_area
+        else "a CRS such as 'EPSG:4326'"
+    )
+    try:
+        crs = CRS.from_user_input(text)
+    except Exception:
+        _check.wrong(value, key, where, expected=expected)
+    if equal_area and not is_equal_area(crs):
+        _check.wrong(value, key, where, expected=expected)
+    return text
+
+
+def _equal_area_crs_text(value: Any, key: str, where: str) -> str:
+    return _crs_text(value, key, where, equal_area=True)
 
 
 def _encoding(value: Any, key: str, where: str) -> str:
@@ -240,13 +265,17 @@ def parse_study(data: dict[str, Any], *, base_dir: Path, source: Path | None = N
     def text(key: str) -> str | None:
         return _check.optional(head, key, f"[study] of {where}", _check.text)
 
+    analysis_crs = _check.optional(
+        head, "analysis_crs", f"[study] of {where}", _equal_area_crs_text
+    )
+
     return Study(
         name=text("name") or (source.stem if source else "study"),
         species=text("species"),
         layers=layers,
         claims=claims,
         source=source,
-        analysis_crs=text("analysis_crs"),
+        analysis_crs=analysis_crs,
         description=text("description"),
         competitor_species=text("competitor_species"),
     )
