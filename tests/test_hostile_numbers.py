@@ -324,6 +324,57 @@ def test_unreadable_coordinates_in_a_geojson_feature(world: World) -> None:
     )
 
 
+def _damage_gpkg_geometry(path: Path, layer: str, fid: int) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+        con.execute(f'DROP TRIGGER "{trigger}"')  # GeoPackage triggers need SpatiaLite
+    con.execute(f"UPDATE \"{layer}\" SET geom = x'4750000100000000DEADBEEF' WHERE fid = {fid}")
+    con.commit()
+    con.close()
+
+
+def test_a_damaged_geometry_in_a_geopackage(world: World) -> None:
+    path = world.root / "damaged.gpkg"
+    frame([shapely.box(131, 43, 131.1, 43.1), shapely.box(131.2, 43, 131.3, 43.1)], 4326).to_file(
+        path, layer="sites"
+    )
+    _damage_gpkg_geometry(path, "sites", 2)
+    run_case(
+        world,
+        "info",
+        path,
+        extra=(path,),
+        match=r"layer 'sites' .*: feature 2 has a stored geometry that cannot be read",
+    )
+
+
+def test_a_damaged_shapefile_record(world: World) -> None:
+    path = world.root / "damaged.shp"
+    frame([shapely.box(131, 43, 131.1, 43.1), shapely.box(131.2, 43, 131.3, 43.1)], 4326).to_file(
+        path
+    )
+    raw = bytearray(path.read_bytes())
+    offset = int.from_bytes(path.with_suffix(".shx").read_bytes()[108:112], "big") * 2
+    raw[offset + 8 : offset + 12] = (77).to_bytes(4, "little")  # no such shape type
+    path.write_bytes(bytes(raw))
+    run_case(
+        world,
+        "info",
+        path,
+        extra=(world.root,),
+        match=r"feature 1 has a stored geometry that cannot be read|cannot read",
+    )
+
+
+def test_a_feature_without_geometry_is_no_error(world: World) -> None:
+    path = world.root / "nulls.gpkg"
+    frame([shapely.box(131, 43, 131.1, 43.1), None], 4326).to_file(path)
+    result = run_case(world, "info", path, "--json", code=0, extra=(path,))
+    assert json.loads(result.stdout)[0]["features"] == 2
+
+
 @pytest.mark.parametrize("value", [math.nan, math.inf])
 def test_coordinates_that_are_not_numbers(world: World, value: float) -> None:
     with warnings.catch_warnings():  # shapely warns about the very values this case is about

@@ -85,6 +85,14 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, name: str, crs_name: str) -> Non
     ±540° are a :class:`CRSError`, as are coordinates of a projected layer that have no
     longitude and latitude in its CRS. The message names the first offending feature and the
     CRS (as ``crs_name``).
+
+    Examples
+    --------
+    >>> swapped = gpd.GeoDataFrame(geometry=[shapely.Point(43.1, 131.9)], crs=4326)
+    >>> check_coordinates(swapped, name="layer 'sites'", crs_name="EPSG:4326 (WGS 84)")
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.CRSError: layer 'sites' has a latitude of 131.9, beyond ±90° ...
     """
     from pyproj import CRS, Transformer
 

@@ -184,6 +184,12 @@ def list_layers(path: str | Path) -> list[tuple[str, str | None]]:
     ------
     DataSourceError
         If the path does not exist, is a directory, or is not a GIS file.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> "park" in [name for name, geometry_type in list_layers(datasets.path())]
+    True
     """
     path = Path(path)
     _check_path(path)
@@ -369,10 +375,82 @@ _GEOJSON_SUFFIXES = {".geojson", ".json"}
 _GEOJSON_MAX_BYTES = 256 * 2**20
 
 
-def _check_unreadable(path: Path, frame: gpd.GeoDataFrame, name: str) -> None:
-    """Refuse a GeoJSON feature whose geometry GDAL could not read (it becomes null)."""
-    if path.suffix.lower() not in _GEOJSON_SUFFIXES or not frame.geometry.isna().any():
+def _check_unreadable(
+    path: Path, layer: str | None, where: str | None, frame: gpd.GeoDataFrame, name: str
+) -> None:
+    """Refuse a feature whose stored geometry GDAL could not read: it would become null.
+
+    A null geometry is legitimate; one that is null only because it is damaged or holds
+    unreadable coordinates is not, and would drop out of every area without a word.
+    """
+    missing = frame.geometry.isna().to_numpy()
+    if not missing.any():
         return
+    suffix = path.suffix.lower()
+    if suffix in _GEOJSON_SUFFIXES:
+        _check_geojson(path, name)
+        return
+    if suffix not in (".gpkg", ".shp"):
+        return
+    with _gdal_path(path) as gdal_path:
+        fids = pyogrio.read_dataframe(
+            gdal_path, layer=layer, where=where, read_geometry=False, columns=[], fid_as_index=True
+        ).index
+    stored = _stored_geometry_gpkg if suffix == ".gpkg" else _stored_geometry_shp
+    for fid, is_missing in zip(fids, missing, strict=True):
+        if is_missing and stored(path, layer, int(fid)):
+            raise InvalidGeometryError(
+                f"{name}: feature {fid} has a stored geometry that cannot be read (it is damaged "
+                "or holds impossible coordinates); fix the feature or re-export the file"
+            )
+
+
+def _stored_geometry_gpkg(path: Path, layer: str | None, fid: int) -> bool:
+    """Whether the GeoPackage stores a geometry (not NULL) for feature ``fid``."""
+    import sqlite3
+
+    info = pyogrio.read_info(path, layer=layer)
+    table = layer or str(info.get("layer_name") or "")
+    try:
+        con = sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        column = con.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+        ).fetchone()
+        fid_column = info.get("fid_column") or "fid"
+        if column is None:
+            return False
+        row = con.execute(
+            f'SELECT "{column[0]}" IS NOT NULL FROM "{table}" WHERE "{fid_column}" = ?', (fid,)
+        ).fetchone()
+        return bool(row and row[0])
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def _stored_geometry_shp(path: Path, layer: str | None, fid: int) -> bool:
+    """Whether the Shapefile's record ``fid`` holds a shape (its type is not 0, the null shape)."""
+    try:
+        with path.with_suffix(".shx").open("rb") as shx:
+            shx.seek(100 + 8 * fid)
+            entry = shx.read(8)
+        if len(entry) < 8:
+            return False
+        offset = int.from_bytes(entry[:4], "big") * 2
+        with path.open("rb") as shp:
+            shp.seek(offset + 8)
+            shape_type = int.from_bytes(shp.read(4), "little")
+    except OSError:
+        return False
+    return shape_type != 0
+
+
+def _check_geojson(path: Path, name: str) -> None:
+    """Name the first GeoJSON feature whose coordinates cannot be read."""
     if path.stat().st_size > _GEOJSON_MAX_BYTES:
         return
     import json
@@ -484,7 +562,7 @@ def read_layer(
     name = f"layer {layer!r} of {str(path)!r}" if layer else repr(str(path))
     if where:
         name += f" (where {where})"
-    _check_unreadable(path, frame, name)
+    _check_unreadable(path, layer, where, frame, name)
     if frame.crs is None and assumed is not None:
         frame = frame.set_crs(assumed)
     if not (allow_empty and len(frame) == 0):
@@ -538,6 +616,13 @@ def describe(
         Per layer: ``layer``, ``geometry_type``, ``crs``, ``features``, ``bounds``
         (minx, miny, maxx, maxy in the layer CRS) and ``area_km2`` (total of polygon areas,
         ``None`` for other geometry types), ``repaired`` (count) and ``repair_note``.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> [row] = describe(f"{datasets.path()}:park")
+    >>> row["layer"], row["features"] > 0, row["area_km2"] > 0
+    ('park', True, True)
     """
     from leopardrange.measure import area_km2
 

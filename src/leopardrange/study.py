@@ -290,6 +290,16 @@ def read_study(path: str | Path) -> Study:
         If the file does not exist or is a directory.
     StudyError
         If it is not valid TOML (the message has the line and column) or not a valid study.
+
+    Every layer file the study names is recorded as an input of the run reading it (see
+    :func:`leopardrange.output.tracking_inputs`), so no output of that run can replace it.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> study = read_study(datasets.path("study"))
+    >>> sorted(study.layers), study.layers["range"].options["year_field"]
+    (['borders', 'breeding', 'competitor', 'park', 'range'], 'year')
     """
     path = Path(path)
     data = read_toml(path, kind="study file", error=StudyError)

@@ -167,6 +167,19 @@ def reserve_output(
     ``inputs`` are the command's file arguments (paths or ``PATH:LAYER``; ``None`` skipped):
     recorded as inputs first, so an ``--out`` that is, holds or lies inside one is refused
     before any work.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange.output import tracking_inputs
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "R.tif").write_bytes(b"")
+    >>> with tracking_inputs(), click.Context(click.Command("cost-distance")) as ctx:
+    ...     reserve_output(ctx, folder / "R.tif", overwrite=True, kind="file",
+    ...                    inputs=(folder / "R.tif",))
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.UnsafeOutputError: the output '.../R.tif' is an input of this run ...
     """
     from leopardrange.io import parse_layer_spec
     from leopardrange.output import note_input

@@ -531,7 +531,22 @@ def cost_distance_raster(
     Peak memory is one 4-byte word per cell (8 bytes for float64 or 32-bit integer
     rasters, which float32 cannot hold exactly), plus a resistance copy of the same
     width for 16 neighbours, plus a 64 MB GDAL cache and the frontier. Distances
-    are accumulated in float64 and rounded to float32 once, when written.
+    are accumulated in float64 and rounded to float32 once, when written. A raster
+    whose cells would not fit in the memory available is refused before reading.
+
+    Examples
+    --------
+    >>> import tempfile, rasterio
+    >>> from rasterio.transform import from_origin
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> grid = dict(driver="GTiff", width=4, height=1, count=1, dtype="float32",
+    ...             crs="EPSG:3035", transform=from_origin(0, 100, 100, 100))
+    >>> with rasterio.open(folder / "R.tif", "w", **grid) as dst:
+    ...     dst.write(np.ones((1, 1, 4), dtype="float32"))
+    >>> first = np.array([[True, False, False, False]])
+    >>> result = cost_distance_raster(folder / "R.tif", first, folder / "cwd.tif")
+    >>> result.max_cost_distance, result.reached_cells
+    (300.0, 4)
     """
     import rasterio
 

@@ -643,6 +643,16 @@ def warp_raster(
         The raster has no CRS and no ``src_crs``; a bad ``dst_crs``.
     DataSourceError
         A missing or unreadable raster.
+    MemoryLimitError
+        The raster would not fit in the memory available.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange import datasets
+    >>> out = Path(tempfile.mkdtemp()) / "landcover_laea.tif"
+    >>> warp_raster(datasets.path("landcover"), out, dst_crs="auto", resolution_m=5000).name
+    'landcover_laea.tif'
     """
     import rasterio
     from rasterio.warp import calculate_default_transform, reproject, transform_bounds
