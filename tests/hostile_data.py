@@ -12,11 +12,13 @@ right exit status, inputs unchanged byte for byte, nothing half-written.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import rasterio
 import shapely
 from click.testing import CliRunner, Result
@@ -138,6 +140,26 @@ def build_world(root: Path) -> World:
     recipe = root / "recipe.toml"
     recipe.write_text(RECIPE_TOML.format(laea=LAEA), encoding="utf-8")
     return World(root, study_dir, study, gpkg, resistance, landcover, recipe)
+
+
+def copy_world(template: World, root: Path) -> World:
+    """A copy of the landscape at ``root`` (symbolic links kept as links)."""
+    shutil.copytree(template.root, root, symlinks=True)
+    return World(
+        **{k: root / Path(v).relative_to(template.root) for k, v in vars(template).items()}
+    )
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The landscape, built once per test module."""
+    return build_world(tmp_path_factory.mktemp("hostile") / "w")
+
+
+@pytest.fixture
+def world(template: World, tmp_path: Path) -> World:
+    """A fresh copy of the landscape for each case."""
+    return copy_world(template, tmp_path / "w")
 
 
 # ------------------------------------------------------------------------------ checks

@@ -11,6 +11,7 @@ The number of examples is kept small (about a minute for the whole module); rais
 ``LEOPARDRANGE_FUZZ_EXAMPLES`` to fuzz longer.
 """
 
+# ruff: noqa: F811 - the shared fixtures (template, world) are imported, then requested by name
 from __future__ import annotations
 
 import json
@@ -25,13 +26,20 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from leopardrange import study as study_module
 from tests.conftest import LAEA
-from tests.hostile_data import World, build_world, invoke, leftovers, snapshot
+from tests.hostile_data import (  # noqa: F401 - template is a fixture
+    World,
+    copy_world,
+    invoke,
+    leftovers,
+    snapshot,
+    template,
+)
 
 EXAMPLES = int(os.environ.get("LEOPARDRANGE_FUZZ_EXAMPLES", "0")) or None
 FUZZ = settings(
@@ -40,11 +48,6 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 OK_CODES = {0, 1, 2, 3}
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("fuzz") / "w")
 
 
 @contextmanager
@@ -177,30 +180,13 @@ VALUES = st.recursive(
     max_leaves=6,
 )
 KEYS = st.sampled_from(
-    [
-        "name",
-        "species",
-        "analysis_crs",
-        "path",
-        "layer",
-        "where",
-        "assume_crs",
-        "repair",
-        "label",
-        "encoding",
-        "epoch_field",
-        "year_field",
-        "current_epoch",
-        "published_area_field",
-        "name_field",
-        "id",
-        "metric",
-        "expected",
-        "tolerance",
-        "tolerance_pct",
-        "comparison",
-        "zzz",
-    ]
+    sorted(
+        study_module._COMMON_KEYS
+        | set().union(*study_module.ROLES.values())
+        | study_module._CLAIM_KEYS
+        | study_module._STUDY_KEYS
+        | {"zzz"}
+    )
 )
 
 

@@ -12,6 +12,7 @@ that used to crash; **unclear** — encodings, odd file names, byte-order marks,
 warnings; **interruptions** — SIGINT, SIGTERM, SIGKILL and a full disk.
 """
 
+# ruff: noqa: F811 - the shared fixtures (template, world) are imported, then requested by name
 from __future__ import annotations
 
 import errno
@@ -33,29 +34,22 @@ import shapely
 from click.testing import Result
 
 from tests.conftest import LAEA
-from tests.hostile_data import (
+from tests.hostile_data import (  # noqa: F401 - template and world are fixtures
     World,
     box_km,
-    build_world,
     invoke,
     leftovers,
     one_line_error,
     snapshot,
+    template,
+    world,
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("hostile") / "w")
-
-
-@pytest.fixture
-def world(template: World, tmp_path: Path) -> World:
-    """A fresh copy of the tiny landscape for each case."""
-    root = tmp_path / "w"
-    shutil.copytree(template.root, root, symlinks=True)
-    moved = {k: root / Path(v).relative_to(template.root) for k, v in vars(template).items()}
-    return World(**moved)
+def cost_distance(world: World, out: Path, source: object = None) -> list[object]:
+    """``cost-distance R.tif --source land.gpkg:park --out OUT``."""
+    return ["cost-distance", world.resistance, "--source", source or f"{world.gpkg}:park",
+            "--out", out]  # fmt: skip
 
 
 def run_case(
@@ -157,36 +151,14 @@ def test_cost_distance_over_its_resistance(world: World) -> None:
     )
 
 
-def test_cost_distance_over_a_symlink_to_its_resistance(world: World) -> None:
+@pytest.mark.parametrize("kind", ["symbolic", "hard"])
+def test_cost_distance_over_a_link_to_its_resistance(world: World, kind: str) -> None:
     link = world.root / "cwd.tif"
-    link.symlink_to(world.resistance)
-    run_case(
-        world,
-        "cost-distance",
-        world.resistance,
-        "--source",
-        f"{world.gpkg}:park",
-        "--out",
-        link,
-        "--overwrite",
-        match=IS,
-    )
-
-
-def test_cost_distance_over_a_hard_link_to_its_resistance(world: World) -> None:
-    link = world.root / "cwd.tif"
-    os.link(world.resistance, link)
-    run_case(
-        world,
-        "cost-distance",
-        world.resistance,
-        "--source",
-        f"{world.gpkg}:park",
-        "--out",
-        link,
-        "--overwrite",
-        match=IS,
-    )
+    if kind == "symbolic":
+        link.symlink_to(world.resistance)
+    else:
+        os.link(world.resistance, link)
+    run_case(world, *cost_distance(world, link), "--overwrite", match=IS)
 
 
 def test_cost_distance_over_a_part_of_its_shapefile_source(world: World) -> None:

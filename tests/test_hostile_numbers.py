@@ -13,11 +13,11 @@ geographic) is refused or corrected by the corridor tests of that work
 (``tests/test_costdistance.py``), not by this catalogue.
 """
 
+# ruff: noqa: F811 - the shared fixtures (template, world) are imported, then requested by name
 from __future__ import annotations
 
 import json
 import math
-import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,16 @@ from leopardrange import crs as lrcrs
 from leopardrange import fragmentation, measure, redlist
 from leopardrange.errors import CRSError
 from tests.conftest import LAEA
-from tests.hostile_data import KM, World, box_km, build_world, invoke, one_line_error, snapshot
+from tests.hostile_data import (  # noqa: F401 - template and world are fixtures
+    KM,
+    World,
+    box_km,
+    invoke,
+    one_line_error,
+    snapshot,
+    template,
+    world,
+)
 from tests.test_hostile import run_case
 from tests.test_measure import cell_area_closed_form_km2
 
@@ -55,20 +64,6 @@ def geod_area_km2(ring: shapely.Polygon, crs: str) -> float:
     lon, lat = Transformer.from_crs(crs, 4326, always_xy=True).transform(x, y)
     area_m2, _ = Geod(ellps="WGS84").polygon_area_perimeter(lon, lat)
     return abs(area_m2) / 1e6
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build_world(tmp_path_factory.mktemp("numbers") / "w")
-
-
-@pytest.fixture
-def world(template: World, tmp_path: Path) -> World:
-    root = tmp_path / "w"
-    shutil.copytree(template.root, root)
-    return World(
-        **{k: root / Path(v).relative_to(template.root) for k, v in vars(template).items()}
-    )
 
 
 def info_area(world: World, frame: gpd.GeoDataFrame, method: str = "equal-area") -> float:
@@ -404,9 +399,13 @@ def test_impossible_longitudes_and_latitudes(world: World, geom: Any, message: s
     run_case(world, "info", path, match=message, extra=(path,))
 
 
-def test_projected_coordinates_outside_their_crs(world: World) -> None:
+@pytest.mark.parametrize(
+    ("crs", "corner"),
+    [(LAEA, 1e30), ("EPSG:3857", 1e306), ("EPSG:3857", 1e9)],  # the fuzzer found 3857 × 1e300
+)
+def test_projected_coordinates_outside_their_crs(world: World, crs: str, corner: float) -> None:
     path = world.root / "far.gpkg"
-    frame([shapely.box(1e30, 1e30, 2e30, 2e30)], LAEA).to_file(path)
+    frame([shapely.box(corner, corner, 2 * corner, 2 * corner)], crs).to_file(path)
     run_case(world, "info", path, match=r"outside where its CRS .* is defined", extra=(path,))
 
 

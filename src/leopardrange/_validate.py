@@ -128,7 +128,14 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, name: str, crs_name: str) -> Non
     to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
     with np.errstate(all="ignore"):
         lon, lat = to_lonlat.transform(coords[:, 0], coords[:, 1], errcheck=False)
-    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+        # and back: a point outside the projection's domain comes back elsewhere (PROJ wraps
+        # longitudes and clamps latitudes on the way out)
+        back_x, back_y = Transformer.from_crs(geodetic, crs, always_xy=True).transform(
+            lon, lat, errcheck=False
+        )
+        same_y = np.isclose(back_y, coords[:, 1], rtol=1e-6, atol=1e-3)
+        same_x = np.isclose(back_x, coords[:, 0], rtol=1e-6, atol=1e-3) | (np.abs(lon) > 179.999)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat) & same_x & same_y)
     if bad.any():
         i = int(np.argmax(bad))
         raise CRSError(

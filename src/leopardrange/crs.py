@@ -182,7 +182,7 @@ def lonlat_points(
     crs = require_crs(geoms, name=name)
     step = _SAMPLE_STEP_DEG if crs.is_geographic else _SAMPLE_STEP_M / unit_factor(crs)
     coords, rows = shapely.get_coordinates(
-        shapely.segmentize(geoms.values, step), return_index=True
+        _segmentize(geoms.values, step, crs, name), return_index=True
     )
     if len(coords) > _MAX_SAMPLE_POINTS:
         keep = np.linspace(0, len(coords) - 1, _MAX_SAMPLE_POINTS).astype(int)
@@ -204,6 +204,19 @@ def lonlat_points(
         )
     lon = (lon + 180.0) % 360.0 - 180.0
     return lon, np.clip(lat, -90.0, 90.0), rows
+
+
+def _segmentize(values: Any, step: float, crs: CRS, name: str) -> Any:
+    """``shapely.segmentize``, or a CRSError when the coordinates are far too large for it."""
+    import shapely
+
+    try:
+        return shapely.segmentize(values, step)
+    except shapely.errors.GEOSException as exc:
+        raise CRSError(
+            f"{name} has coordinates far beyond the extent of its CRS ({crs_label(crs)}): "
+            f"{exc}; is the CRS right?"
+        ) from exc
 
 
 def longitude_extent(lon: Any) -> tuple[float, float, float]:
@@ -406,7 +419,7 @@ def project(data: Any, crs: Any) -> Any:
         return data
     step = _SAMPLE_STEP_DEG if source.is_geographic else _SAMPLE_STEP_M / unit_factor(source)
     geoms = _geoseries(data)
-    values = shapely.segmentize(geoms.values, step)
+    values = _segmentize(geoms.values, step, source, "the data")
     if source.is_geographic:
         lon_0 = central_meridian(target)
         lo, hi = lon_0 - 180.0, lon_0 + 180.0

@@ -27,16 +27,7 @@ import shapely
 from pyproj import CRS, Geod
 
 from leopardrange._validate import check_geometry_kind
-from leopardrange.crs import (
-    crs_label,
-    equal_area_crs,
-    in_metres,
-    is_equal_area,
-    project,
-    require_crs,
-    unit_factor,
-)
-from leopardrange.errors import CRSError
+from leopardrange.crs import analysis_crs, in_metres, project, require_crs, unit_factor
 from leopardrange.units import M2_PER_KM2
 
 __all__ = ["AREA_METHODS", "AreaMethod", "area_km2", "densify", "total_area_km2"]
@@ -135,29 +126,13 @@ def area_km2(
     if chosen == "geodesic":
         values = _geodesic_m2(geoms, src_crs)
     else:
-        target = _target_crs(geoms, src_crs, crs)
+        target = analysis_crs(geoms, crs=crs, name="the data")
         if target == in_metres(src_crs):  # measured where the data are, in metres²
             values = geoms.area.to_numpy(dtype=float) * unit_factor(src_crs) ** 2
         else:
             values = project(densify(geoms), target).area.to_numpy(dtype=float)
     out = pd.Series(values / M2_PER_KM2, index=geoms.index, name="area_km2", dtype=float)
     return out.fillna(0.0)
-
-
-def _target_crs(geoms: gpd.GeoSeries, src_crs: CRS, crs: Any) -> CRS:
-    """The equal-area CRS (in metres) to measure in: ``crs``, the data's own, or one on them."""
-    if crs is None:
-        return in_metres(src_crs) if is_equal_area(src_crs) else equal_area_crs(geoms)
-    try:
-        target = CRS.from_user_input(crs)
-    except Exception as exc:
-        raise CRSError(f"{crs!r} is not a CRS ({exc})") from exc
-    if not is_equal_area(target):
-        raise CRSError(
-            f"areas cannot be measured in {crs_label(target)}: it is not an equal-area CRS; "
-            "leave crs out to measure in one centred on the data"
-        )
-    return in_metres(target)
 
 
 def total_area_km2(data: gpd.GeoDataFrame | gpd.GeoSeries, *, method: str = "equal_area") -> float:
