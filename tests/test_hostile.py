@@ -484,6 +484,17 @@ def test_a_zero_byte_shapefile(world: World) -> None:
     run_case(world, "info", world.root / "empty.shp", match="truncated or damaged")
 
 
+@pytest.mark.parametrize("part", [".shx", ".dbf"])
+def test_a_shapefile_without_one_of_its_parts(world: World, part: str) -> None:
+    shp = world.study_dir / "park.shp"
+    gpd.read_file(world.gpkg, layer="park").to_file(shp)
+    shp.with_suffix(part).unlink()
+    if part == ".shx":
+        run_case(world, "info", shp, match=r"has no \.shx beside it: a Shapefile is several files")
+    else:  # the geometries read, without attributes
+        assert json.loads(run_case(world, "info", shp, "--json", code=0).stdout)[0]["features"] == 1
+
+
 def test_info_on_a_pipe_does_not_hang(world: World) -> None:
     os.mkfifo(world.root / "pipe.gpkg")
     run_case(world, "info", world.root / "pipe.gpkg", match="not a regular file")
@@ -591,6 +602,38 @@ def test_a_raster_header_claiming_a_trillion_cells(world: World, command: str) -
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "bounds = [130.85, 42.85, 131.15, 43.15]",
+            "bounds = [-1e300, -1e300, 1e300, 1e300]",
+            r"are in degrees .* but are not longitudes and latitudes",
+        ),
+        (
+            "bounds = [130.85, 42.85, 131.15, 43.15]",
+            "bounds = [130.85, 42.85, 131.15, 200]",
+            r"are not longitudes and latitudes",
+        ),
+        (
+            "bounds = [130.85, 42.85, 131.15, 43.15]",
+            "bounds = [nan, 42.85, 131.15, 43.15]",
+            r"bounds of \[grid\] .* must be a finite number, not nan",
+        ),
+        ("2 = 5", "2 = 1e308", r"gives resistance above 1e\+12 at \d+ cells"),
+        ("2 = 5", "2 = inf", r"must be a finite number >= 0, not inf"),
+        ("resolution_m = 2000", "resolution_m = 1e308", r"is not a cell size on Earth"),
+        ("resolution_m = 2000", "resolution_m = 1e-300", r"would have about inf cells, too many"),
+        ("+units=m", "+units=km", r"is in kilometre, not metres"),
+    ],
+)
+def test_bad_numbers_in_a_recipe(world: World, old: str, new: str, message: str) -> None:
+    text = world.recipe.read_text(encoding="utf-8")
+    assert old in text
+    world.recipe.write_text(text.replace(old, new), encoding="utf-8")
+    run_case(world, "resistance", world.recipe, "--out", world.root / "R2.tif", match=message)
+
+
 def test_a_recipe_grid_too_fine(world: World) -> None:
     run_case(
         world,
@@ -600,7 +643,7 @@ def test_a_recipe_grid_too_fine(world: World) -> None:
         "1e-6",
         "--out",
         world.root / "R2.tif",
-        match="too large",
+        match="too many",
     )
 
 

@@ -9,6 +9,7 @@ A layer is named either with the ``layer`` argument or, on the command line, as
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import re
@@ -162,6 +163,14 @@ def _check_shapefile(path: Path) -> None:
     """Refuse a truncated .shp: GDAL would read the missing records as empty geometries."""
     if path.suffix.lower() != ".shp" or not path.is_file():
         return
+    parts = {p.suffix.lower() for p in path.parent.glob(glob.escape(path.stem) + ".*")}
+    if ".shx" not in parts:
+        raise DataSourceError(
+            f"{str(path)!r} has no .shx beside it: a Shapefile is several files (.shp, .shx, "
+            ".dbf, .prj, .cpg) and all of them are needed; copy them all, or zip them together"
+        )
+    if ".dbf" not in parts:
+        log.warning("%r has no .dbf beside it: its features have no attributes", str(path))
     with path.open("rb") as f:
         header = f.read(100)
     size = path.stat().st_size

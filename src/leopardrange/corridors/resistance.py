@@ -72,6 +72,11 @@ __all__ = [
 RESISTANCE_NODATA = -9999.0
 #: Refuse grids larger than this many cells (a typo in ``resolution_m`` would fill memory).
 MAX_GRID_CELLS = 400_000_000
+#: Largest resistance (cost units per metre): more is as good as impassable, and would
+#: overflow the float32 rasters cost distances are written to.
+MAX_RESISTANCE = 1e12
+#: Largest cell side, in metres (a quarter of the Earth's circumference).
+MAX_RESOLUTION_M = 10_000_000.0
 
 Progress = Callable[[str], None] | None
 
@@ -143,6 +148,22 @@ class _Grid:
         return self.height, self.width
 
 
+def _check_lonlat_bounds(spec: GridSpec) -> None:
+    """Bounds in a geographic CRS must be longitudes and latitudes."""
+    from pyproj import CRS
+
+    try:
+        geographic = CRS.from_user_input(spec.bounds_crs).is_geographic
+    except Exception:
+        return  # resolve_crs names a bad CRS
+    west, south, east, north = spec.bounds
+    if geographic and (max(abs(south), abs(north)) > 90 or max(abs(west), abs(east)) > 540):
+        raise ResistanceError(
+            f"grid bounds {list(spec.bounds)} are in degrees ({spec.bounds_crs}) but are not "
+            "longitudes and latitudes (latitudes within ±90°); give [west, south, east, north]"
+        )
+
+
 def _make_grid(spec: GridSpec, resolution_m: float) -> _Grid:
     from rasterio.transform import from_origin
     from rasterio.warp import transform_bounds
@@ -153,12 +174,24 @@ def _make_grid(spec: GridSpec, resolution_m: float) -> _Grid:
             f"grid bounds {list(spec.bounds)} must be [west, south, east, north] with "
             "west < east and south < north"
         )
+    _check_lonlat_bounds(spec)
     crs = resolve_crs(spec.crs, bounds=spec.bounds, bounds_crs=spec.bounds_crs)
     try:
         x0, y0, x1, y1 = transform_bounds(spec.bounds_crs, crs, *spec.bounds, densify_pts=51)
     except Exception as exc:
         raise CRSError(f"cannot project the grid bounds from {spec.bounds_crs!r}: {exc}") from exc
     r = float(resolution_m)
+    if not 0 < r <= MAX_RESOLUTION_M:
+        raise ResistanceError(
+            f"resolution {r:g} m is not a cell size on Earth; give a positive size of at most "
+            f"{MAX_RESOLUTION_M:,.0f} m"
+        )
+    cells = ((x1 - x0) / r + 2) * ((y1 - y0) / r + 2)
+    if not (math.isfinite(x0 + y0 + x1 + y1) and math.isfinite(cells)) or cells > MAX_GRID_CELLS:
+        raise ResistanceError(
+            f"a grid over {list(spec.bounds)} at {r:g} m would have about {cells:.3g} cells, too "
+            f"many; choose a coarser resolution or smaller bounds (limit {MAX_GRID_CELLS:,} cells)"
+        )
     x0, y0 = math.floor(x0 / r) * r, math.floor(y0 / r) * r
     x1, y1 = math.ceil(x1 / r) * r, math.ceil(y1 / r) * r
     width, height = round((x1 - x0) / r), round((y1 - y0) / r)
@@ -555,7 +588,8 @@ def build_resistance(
         inf = np.isinf(cost)
         impassable[f.name] = int(inf.sum())
         blocked |= inf
-        layers[f.name] = cost.astype(np.float32)
+        with np.errstate(over="ignore"):  # costs beyond float32 are refused below
+            layers[f.name] = cost.astype(np.float32)
         finite = np.where(inf, neutral, cost)
         if rec.combine == "sum":
             total += finite
@@ -570,6 +604,14 @@ def build_resistance(
             f"{_where(rec.source)} gives zero or negative resistance at {int(bad.sum()):,} "
             f"cells (e.g. row {row}, col {col}: {float(total[row, col])!r}); every passable "
             "cell needs resistance > 0 — raise the costs of the best classes or bands"
+        )
+    huge = ~blocked & ~(total <= MAX_RESISTANCE)  # overflows (inf, NaN) too
+    if huge.any():
+        row, col = (int(v) for v in np.argwhere(huge)[0])
+        raise ResistanceError(
+            f"{_where(rec.source)} gives resistance above {MAX_RESISTANCE:g} at "
+            f"{int(huge.sum()):,} cells (e.g. row {row}, col {col}: {float(total[row, col])!r}); "
+            'lower the largest costs, or make those cells "impassable"'
         )
     if blocked.all():
         raise ResistanceError(
