@@ -25,6 +25,7 @@ from pyproj import CRS
 from leopardrange import export, palette
 from leopardrange.cli.export import export as export_command
 from leopardrange.cli.main import main_group
+from leopardrange.crs import project
 from leopardrange.errors import ExportError, OutputExistsError
 from leopardrange.export.gpkg import GEOMETRY_COLUMN, read_layer_styles
 from leopardrange.export.layers import ANALYSIS, BASE, EPOCHS, GROUPS
@@ -260,7 +261,7 @@ def test_gpkg_round_trip_after_reprojection(exported: dict[str, Path], study_fil
     gpkg = exported["gpkg"] / export.GPKG_NAME
     result = run_report(study_file)
     borders = pyogrio.read_dataframe(gpkg, layer="borders")
-    borders = borders.set_geometry(densify(borders.geometry)).to_crs(result.layers["borders"].crs)
+    borders = project(borders.set_geometry(densify(borders.geometry)), result.layers["borders"].crs)
     for a, b in zip(borders.geometry, result.layers["borders"].geometry, strict=True):
         assert parts_equal(a, b, tol=1e-9)
 

@@ -9,7 +9,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from leopardrange.errors import EmptyLayerError, GeometryTypeError, InvalidGeometryError
+from leopardrange.errors import (
+    CRSError,
+    EmptyLayerError,
+    GeometryTypeError,
+    InvalidGeometryError,
+)
 
 GeometryKind = Literal["polygon", "point", "line", "polygon_or_point"]
 
@@ -34,6 +39,7 @@ class RepairReport:
 
     n_repaired: int = 0
     ids: list[object] = field(default_factory=list)
+    emptied: list[object] = field(default_factory=list)  # repaired into nothing of the kind
 
     def __str__(self) -> str:
         if not self.n_repaired:
@@ -62,6 +68,80 @@ def check_not_empty(gdf: gpd.GeoDataFrame, *, name: str) -> None:
         raise EmptyLayerError(
             f"{name} is empty (no features with geometry); check the layer name and any "
             "--where filter"
+        )
+
+
+#: Coordinates beyond these are not longitudes and latitudes (±540° leaves room for data
+#: written in 0…360° or unwrapped across the antimeridian).
+_MAX_LAT_DEG = 90.0 + 1e-6
+_MAX_LON_DEG = 540.0
+
+
+def check_coordinates(gdf: gpd.GeoDataFrame, *, name: str, crs_name: str) -> None:
+    """Raise on coordinates that are not numbers or not where the layer's CRS says they are.
+
+    NaN or infinite coordinates are an :class:`InvalidGeometryError`; in a geographic CRS,
+    latitudes beyond ±90° (often a layer in latitude, longitude order) or longitudes beyond
+    ±540° are a :class:`CRSError`, as are coordinates of a projected layer that have no
+    longitude and latitude in its CRS. The message names the first offending feature and the
+    CRS (as ``crs_name``).
+
+    Examples
+    --------
+    >>> swapped = gpd.GeoDataFrame(geometry=[shapely.Point(43.1, 131.9)], crs=4326)
+    >>> check_coordinates(swapped, name="layer 'sites'", crs_name="EPSG:4326 (WGS 84)")
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.CRSError: layer 'sites' has a latitude of 131.9, beyond ±90° ...
+    """
+    from pyproj import CRS, Transformer
+
+    values = gdf.geometry.values
+    coords, index = shapely.get_coordinates(values, return_index=True)
+    if not len(coords):
+        return
+    finite = np.isfinite(coords).all(axis=1)
+    if not finite.all():
+        where = np.unique(index[~finite])
+        raise InvalidGeometryError(
+            f"{name} has coordinates that are not numbers (NaN or infinite) in "
+            f"{len(where)} feature(s) (ids {', '.join(map(str, gdf.index[where[:5]]))}); "
+            "fix them in a GIS"
+        )
+    crs = CRS.from_user_input(gdf.crs)
+    label = crs_name
+    if crs.is_geographic:
+        lat_bad = np.abs(coords[:, 1]) > _MAX_LAT_DEG
+        lon_bad = np.abs(coords[:, 0]) > _MAX_LON_DEG
+        for bad, axis, limit in ((lat_bad, 1, "±90°"), (lon_bad, 0, "±540°")):
+            if bad.any():
+                i = int(np.argmax(bad))
+                what = "latitude" if axis == 1 else "longitude"
+                raise CRSError(
+                    f"{name} has a {what} of {coords[i, axis]:g}, beyond {limit} (feature "
+                    f"{gdf.index[index[i]]}), but its CRS is {label}, in degrees: are x and y "
+                    "swapped (latitude, longitude order) or is the layer in another CRS? Fix the "
+                    "file's CRS, or state it with --assume-crs when the file has none"
+                )
+        return
+    geodetic = crs.geodetic_crs if crs.geodetic_crs is not None else CRS.from_epsg(4326)
+    to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
+    with np.errstate(all="ignore"):
+        lon, lat = to_lonlat.transform(coords[:, 0], coords[:, 1], errcheck=False)
+        # and back: a point outside the projection's domain comes back elsewhere (PROJ wraps
+        # longitudes and clamps latitudes on the way out)
+        back_x, back_y = Transformer.from_crs(geodetic, crs, always_xy=True).transform(
+            lon, lat, errcheck=False
+        )
+        same_y = np.isclose(back_y, coords[:, 1], rtol=1e-6, atol=1e-3)
+        same_x = np.isclose(back_x, coords[:, 0], rtol=1e-6, atol=1e-3) | (np.abs(lon) > 179.999)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat) & same_x & same_y)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise CRSError(
+            f"{name} has coordinates outside where its CRS ({label}) is defined (feature "
+            f"{gdf.index[index[i]]}: x = {coords[i, 0]:g}, y = {coords[i, 1]:g}); the layer is "
+            "probably in another CRS: fix the file's CRS"
         )
 
 
@@ -123,7 +203,8 @@ def check_valid(
     fixed.loc[invalid, fixed.geometry.name] = gpd.GeoSeries(
         repaired, index=gdf.index[invalid], crs=gdf.crs
     )
-    return fixed, RepairReport(int(invalid.sum()), list(gdf.index[invalid]))
+    emptied = [i for i, g in zip(gdf.index[invalid], repaired, strict=True) if g.is_empty]
+    return fixed, RepairReport(int(invalid.sum()), list(gdf.index[invalid]), emptied)
 
 
 def polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from pathlib import Path
 from typing import Any
 
+from leopardrange._inputs import note_input
 from leopardrange.errors import DataSourceError
 
 __all__ = ["read_toml", "to_json", "write_json"]
@@ -37,9 +39,10 @@ def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[st
     Raises
     ------
     DataSourceError
-        If the file does not exist or is a directory.
+        If the file does not exist, is a directory or cannot be read.
     error
-        If it is not valid TOML (the message has the line and column) or not UTF-8.
+        If it is not valid TOML (the message has the line and column), not UTF-8 (a
+        byte-order mark is fine), nested too deeply, or far too large for a document.
 
     Examples
     --------
@@ -48,19 +51,56 @@ def read_toml(path: str | Path, *, kind: str, error: type[Exception]) -> dict[st
     >>> _ = (folder / "study.toml").write_text('[study]\nname = "Lynx"\n', encoding="utf-8")
     >>> read_toml(folder / "study.toml", kind="study file", error=ValueError)
     {'study': {'name': 'Lynx'}}
+    >>> _ = (folder / "bom.toml").write_bytes(b'\xef\xbb\xbf[study]\nname = "Lynx"\n')
+    >>> read_toml(folder / "bom.toml", kind="study file", error=ValueError)  # a BOM is fine
+    {'study': {'name': 'Lynx'}}
     """
     import tomllib
 
     path = Path(path)
-    if not path.is_file():
-        what = "is a directory" if path.is_dir() else "does not exist"
-        raise DataSourceError(f"{kind} {str(path)!r} {what}; give a .toml {kind}")
+    note_input(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise DataSourceError(f"{kind} {str(path)!r} does not exist; give a .toml {kind}") from None
+    except (OSError, ValueError) as exc:
+        raise DataSourceError(f"cannot read {kind} {str(path)!r}: {_reason(exc)}") from exc
+    if stat.S_ISDIR(mode):
+        raise DataSourceError(f"{kind} {str(path)!r} is a directory; give a .toml {kind}")
+    if not stat.S_ISREG(mode):
+        raise DataSourceError(
+            f"{kind} {str(path)!r} is not a regular file (a device, pipe or socket); give a "
+            f".toml {kind}"
+        )
+    size = path.stat().st_size
+    if size > _MAX_TOML_BYTES:
+        raise error(
+            f"{kind} {str(path)!r} is {size:,} bytes; a {kind} is a few kilobytes of text — is "
+            "it the right file?"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataSourceError(f"cannot read {kind} {str(path)!r}: {_reason(exc)}") from exc
+    try:
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{kind} {str(path)!r} is not valid TOML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise error(f"{kind} {str(path)!r} is not UTF-8 text ({exc.reason})") from exc
+    except RecursionError as exc:
+        raise error(
+            f"{kind} {str(path)!r} nests arrays or tables too deeply to read; flatten it"
+        ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    return (getattr(exc, "strerror", None) or str(exc)).lower()
+
+
+#: A study or recipe is small; anything much larger is another file given by mistake.
+_MAX_TOML_BYTES = 16 * 2**20
 
 
 def _json_ready(value: Any) -> Any:

@@ -25,12 +25,14 @@ __all__ = [
     "LegendError",
     "LeopardRangeError",
     "MemoryLimitError",
+    "OutputBusyError",
     "OutputExistsError",
     "ResistanceError",
     "SchemaError",
     "SourceError",
     "StudyError",
     "UnreachableError",
+    "UnsafeOutputError",
 ]
 
 
@@ -106,8 +108,16 @@ class CircuitError(LeopardRangeError, ValueError):
 
 
 class MemoryLimitError(LeopardRangeError, MemoryError):
-    """A job would need more memory than allowed (the message gives the estimate and limit)."""
+    """A job would need more memory than allowed or available (the message gives both)."""
 
 
 class ClusterError(LeopardRangeError, ConnectionError):
     """A Dask scheduler cannot be reached or a cluster cannot be started."""
+
+
+class OutputBusyError(ExportError):
+    """Another run is writing the same output (it holds the output's lock)."""
+
+
+class UnsafeOutputError(ExportError):
+    """An output would be, hold or lie inside an input, or replace a folder in use."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import shapely
 
+from leopardrange.crs import analysis_crs, project
 from leopardrange.measure import area_km2
 from leopardrange.overlap import dissolve
 
@@ -56,6 +57,7 @@ class PatchMetrics:
 
 def _parts(data: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
     geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
+    geoms = project(geoms, analysis_crs(geoms))  # parts across the antimeridian meet again
     union = dissolve(geoms).iloc[0]
     return gpd.GeoSeries([p for p in shapely.get_parts(union) if not p.is_empty], crs=geoms.crs)
 
@@ -75,7 +77,8 @@ def patches(
     Returns
     -------
     GeoDataFrame
-        One row per patch, largest first, with ``area_km2``; the input CRS.
+        One row per patch, largest first, with ``area_km2``; in the equal-area CRS the patches
+        were found in (the input's own when it is one, see :func:`leopardrange.crs.analysis_crs`).
 
     Examples
     --------

@@ -7,10 +7,13 @@ Two methods, which agree to well under 0.1 % on regional data (tested):
     centred on the data, see :func:`leopardrange.crs.equal_area_crs`) and take planar areas.
 ``"geodesic"``
     Areas on the ellipsoid of the data's CRS with :class:`pyproj.Geod` (Karney's algorithm);
-    holes are subtracted and ring orientation does not matter.
+    holes are subtracted and ring orientation does not matter; a polygon larger than a
+    hemisphere is measured as itself, not as the rest of the globe.
 
 Edges are densified in the input CRS before any reprojection, so an edge that is straight in
-the input (a parallel in EPSG:4326, say) keeps its shape.
+the input (a parallel in EPSG:4326, say) keeps its shape. A CRS in other units than metres (km,
+US survey feet) is measured in metres all the same; data across the antimeridian or around a
+pole are measured in a CRS centred on them (:func:`leopardrange.crs.equal_area_crs`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import shapely
 from pyproj import CRS, Geod
 
 from leopardrange._validate import check_geometry_kind
-from leopardrange.crs import equal_area_crs, is_equal_area, require_crs
+from leopardrange.crs import analysis_crs, in_metres, project, require_crs, unit_factor
 from leopardrange.units import M2_PER_KM2
 
 __all__ = ["AREA_METHODS", "AreaMethod", "area_km2", "densify", "total_area_km2"]
@@ -87,7 +90,7 @@ def area_km2(
         ``"equal_area"`` (default; ``"equal-area"`` also accepted) or ``"geodesic"``.
     crs
         Equal-area CRS to measure in with ``method="equal_area"``; default: the input CRS when
-        it is equal-area, else a LAEA centred on the data.
+        it is equal-area, else a LAEA centred on the data. Any unit (metres, km, US feet).
 
     Returns
     -------
@@ -98,7 +101,7 @@ def area_km2(
     Raises
     ------
     CRSError
-        If the data has no CRS.
+        If the data has no CRS, or ``crs`` is not an equal-area CRS.
     GeometryTypeError
         If a geometry is not a (Multi)Polygon.
 
@@ -109,6 +112,12 @@ def area_km2(
     >>> square = gpd.GeoSeries([shapely.box(0, 0, 10_000, 10_000)], crs=laea)
     >>> float(area_km2(square).iloc[0])
     100.0
+    >>> in_km = gpd.GeoSeries([shapely.box(0, 0, 50, 50)], crs=laea.replace("units=m", "units=km"))
+    >>> float(area_km2(in_km).iloc[0])  # a 50 × 50 km square
+    2500.0
+    >>> world = gpd.GeoSeries([shapely.box(-179.9, -75, 179.9, 75)], crs=4326)
+    >>> round(float(area_km2(world, method="geodesic").iloc[0]) / 1e6)  # million km²
+    492
     """
     geoms = _as_geoseries(data)
     src_crs = require_crs(geoms, name="the data")
@@ -117,11 +126,11 @@ def area_km2(
     if chosen == "geodesic":
         values = _geodesic_m2(geoms, src_crs)
     else:
-        target = CRS.from_user_input(crs) if crs is not None else None
-        if target is None:
-            target = src_crs if is_equal_area(src_crs) else equal_area_crs(geoms)
-        projected = geoms if target == src_crs else densify(geoms).to_crs(target)
-        values = projected.area.to_numpy(dtype=float)
+        target = analysis_crs(geoms, crs=crs, name="the data")
+        if target == in_metres(src_crs):  # measured where the data are, in metres²
+            values = geoms.area.to_numpy(dtype=float) * unit_factor(src_crs) ** 2
+        else:
+            values = project(densify(geoms), target).area.to_numpy(dtype=float)
     out = pd.Series(values / M2_PER_KM2, index=geoms.index, name="area_km2", dtype=float)
     return out.fillna(0.0)
 
@@ -134,29 +143,84 @@ def total_area_km2(data: gpd.GeoDataFrame | gpd.GeoSeries, *, method: str = "equ
 
 
 def _geodesic_m2(geoms: gpd.GeoSeries, crs: CRS) -> np.ndarray:
+    """Geodesic areas in m² on the CRS's ellipsoid, for rings of any size and orientation.
+
+    Each ring is oriented counter-clockwise in the data's own plane (so that its inside is on
+    its left, whatever way it was drawn), densified there, and measured with Karney's
+    algorithm, which gives the area to the left of the ring modulo the ellipsoid's area: a
+    negative result is a ring holding more than half of the globe.
+    """
     ellipsoid = crs.ellipsoid
     geod = (
         Geod(a=ellipsoid.semi_major_metre, b=ellipsoid.semi_minor_metre)
         if ellipsoid is not None
         else Geod(ellps="WGS84")
     )
-    lonlat = densify(geoms).to_crs(crs.geodetic_crs) if not crs.is_geographic else densify(geoms)
-    return np.array([_geodesic_polygon_m2(geod, g) for g in lonlat.values], dtype=float)
+    total_m2 = _ellipsoid_area_m2(geod)
+    oriented = gpd.GeoSeries(
+        shapely.orient_polygons(geoms.values, exterior_cw=_flips(crs, geoms)), index=geoms.index,
+        crs=geoms.crs,
+    )  # fmt: skip
+    lonlat = densify(oriented)
+    if not crs.is_geographic:
+        lonlat = lonlat.to_crs(crs.geodetic_crs)
+    return np.array([_geodesic_polygon_m2(geod, g, total_m2) for g in lonlat.values], dtype=float)
 
 
-def _ring_m2(geod: Geod, ring: shapely.LinearRing) -> float:
+def _flips(crs: CRS, geoms: gpd.GeoSeries) -> bool:
+    """Whether the data's plane is a mirror image of the ground where the data are.
+
+    Tested, not read from the axis names (a polar stereographic's axes both point "south"):
+    a small triangle going east then north turns counter-clockwise on the ground, and must
+    turn the same way in the CRS.
+    """
+    if crs.is_geographic:
+        return False
+    from pyproj import Transformer
+
+    coords = shapely.get_coordinates(geoms.values)
+    if not len(coords):
+        return False
+    geodetic = crs.geodetic_crs if crs.geodetic_crs is not None else CRS.from_epsg(4326)
+    lon, lat = Transformer.from_crs(crs, geodetic, always_xy=True).transform(*coords[0])
+    lat = min(max(float(lat), -89.0), 89.0)
+    xs, ys = Transformer.from_crs(geodetic, crs, always_xy=True).transform(
+        [lon, lon + 0.01, lon], [lat, lat, lat + 0.01]
+    )
+    turn = (xs[1] - xs[0]) * (ys[2] - ys[0]) - (ys[1] - ys[0]) * (xs[2] - xs[0])
+    return bool(turn < 0)
+
+
+def _ellipsoid_area_m2(geod: Geod) -> float:
+    """Surface area of the ellipsoid, in m²."""
+    a, b = geod.a, geod.b
+    if abs(a - b) < 1e-9:
+        return 4.0 * np.pi * a * a
+    e = np.sqrt(1.0 - (b / a) ** 2)
+    return float(2.0 * np.pi * a * a + np.pi * b * b / e * np.log((1.0 + e) / (1.0 - e)))
+
+
+def _ring_m2(geod: Geod, ring: shapely.LinearRing, total_m2: float) -> float:
+    """Area to the left of the ring (counter-clockwise: its inside), in m²."""
     coords = np.asarray(ring.coords)
     if len(coords) < 4:
         return 0.0
     area_m2, _ = geod.polygon_area_perimeter(coords[:, 0], coords[:, 1])
-    return abs(float(area_m2))
+    area_m2 = float(area_m2)
+    if area_m2 < 0.0:
+        # more than half the globe, or noise on a ring with (almost) no area
+        area_m2 = area_m2 + total_m2 if -area_m2 > total_m2 * 1e-9 else 0.0
+    return area_m2
 
 
-def _geodesic_polygon_m2(geod: Geod, geom: shapely.Geometry | None) -> float:
+def _geodesic_polygon_m2(geod: Geod, geom: shapely.Geometry | None, total_m2: float) -> float:
     if geom is None or geom.is_empty:
         return 0.0
     total = 0.0
     for part in shapely.get_parts(geom):
-        total += _ring_m2(geod, part.exterior)
-        total -= sum(_ring_m2(geod, hole) for hole in part.interiors)
-    return total
+        total += _ring_m2(geod, part.exterior, total_m2)
+        # holes are clockwise after orienting: measure them counter-clockwise
+        total -= sum(
+            _ring_m2(geod, shapely.LinearRing(h.coords[::-1]), total_m2) for h in part.interiors
+        )
+    return max(total, 0.0)

@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from leopardrange._validate import polygonal_part
-from leopardrange.crs import analysis_crs, require_crs
+from leopardrange.crs import analysis_crs, project, require_crs
 from leopardrange.errors import SchemaError
 from leopardrange.measure import area_km2, densify, total_area_km2
 
@@ -90,8 +90,8 @@ def _aligned(
     target = analysis_crs(a, b, crs=crs)
     ga, gb = _geoms(a), _geoms(b)
     return (
-        ga if ga.crs == target else densify(ga).to_crs(target),
-        gb if gb.crs == target else densify(gb).to_crs(target),
+        ga if ga.crs == target else project(densify(ga), target),
+        gb if gb.crs == target else project(densify(gb), target),
     )
 
 
@@ -291,7 +291,7 @@ def area_by_zone(
         fields = ", ".join(c for c in zones.columns if c != zones.geometry.name)
         raise SchemaError(f"the zones have no field {name_field!r}; fields: {fields}")
     ga, _ = _aligned(data, zones, crs, ("the data", "the zones"))
-    by_name = zones.to_crs(ga.crs).dissolve(by=name_field)
+    by_name = project(zones, ga.crs).dissolve(by=name_field)
     whole = dissolve(ga).iloc[0]
     clipped = gpd.GeoSeries(
         [polygonal_part(shapely.intersection(whole, g)) for g in by_name.geometry.values],

@@ -18,15 +18,16 @@ import math
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
-from leopardrange.crs import analysis_crs
+from leopardrange.crs import analysis_crs, project
 from leopardrange.errors import SchemaError, StudyError
 from leopardrange.measure import area_km2
 from leopardrange.overlap import dissolve
 
-__all__ = ["epoch_ranges", "lost_and_retained", "range_loss"]
+__all__ = ["current_epoch", "epoch_ranges", "lost_and_retained", "range_loss"]
 
 
 def _is_epoch_frame(ranges: gpd.GeoDataFrame, epoch_field: str) -> bool:
@@ -64,7 +65,8 @@ def epoch_ranges(
     SchemaError
         If a field is missing.
     StudyError
-        If an epoch has no year, or features of one epoch disagree on the year.
+        If an epoch has no year, features of one epoch disagree on the year, or the year field
+        holds something else than whole years (text such as ``"c. 1900"``, fractions).
 
     Examples
     --------
@@ -85,9 +87,10 @@ def epoch_ranges(
                 f"{name} has no field {field!r}; available fields: {fields}; set "
                 f"{'epoch_field' if field == epoch_field else 'year_field'} in the study file"
             )
+    year_values = _years(ranges, epoch_field, year_field, name)
     rows = []
     for epoch, group in ranges.groupby(ranges[epoch_field].astype(str), sort=False):
-        years = sorted({int(y) for y in group[year_field].dropna()})
+        years = sorted({int(y) for y in year_values.loc[group.index].dropna()})
         if len(years) != 1:
             detail = "no year" if not years else f"several years ({', '.join(map(str, years))})"
             raise StudyError(f"epoch {epoch!r} of {name} has {detail}; give one year per epoch")
@@ -102,6 +105,84 @@ def epoch_ranges(
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=ranges.crs)
     out = out.sort_values(["year", "epoch"], kind="stable").set_index("epoch")
     return out
+
+
+def _years(ranges: gpd.GeoDataFrame, epoch_field: str, year_field: str, name: str) -> pd.Series:
+    """The year field as whole numbers (missing stays missing); anything else is an error."""
+    raw = ranges[year_field]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        years: pd.Series = raw.dt.year.astype(float)
+        return years
+    values = pd.to_numeric(raw, errors="coerce")
+    present = raw.notna().to_numpy()
+    number = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(number)
+    whole = finite & (np.abs(np.where(finite, number, 0.0)) < 1e9)
+    whole &= np.mod(np.where(whole, number, 0.0), 1.0) == 0.0
+    bad = present & ~whole
+    if bad.any():
+        i = int(np.argmax(bad))
+        label = ranges.index[i]
+        shown = raw.iloc[i].item() if hasattr(raw.iloc[i], "item") else raw.iloc[i]
+        raise StudyError(
+            f"year field {year_field!r} of {name} holds {shown!r} (feature {label}, epoch "
+            f"{str(ranges[epoch_field].iloc[i])!r}), not a whole year; it must hold years such as "
+            "1900 — put text such as 'c. 1900' in the epoch field, or set year_field to a field "
+            "of years"
+        )
+    out: pd.Series = values.astype(float)
+    return out
+
+
+def current_epoch(epochs: gpd.GeoDataFrame, wanted: str | None = None) -> str:
+    """The current epoch: ``wanted``, or the one with the latest year.
+
+    Parameters
+    ----------
+    epochs
+        The output of :func:`epoch_ranges` (indexed by epoch, with a ``year`` column).
+    wanted
+        The epoch to take (``current_epoch`` in a study), if given.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    StudyError
+        If ``wanted`` is not an epoch, or two epochs share the latest year and ``wanted``
+        does not say which one is current.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> layer = gpd.GeoDataFrame({"epoch": ["1950", "2020 survey", "2020 model"],
+    ...     "year": [1950, 2020, 2020]}, geometry=[shapely.box(0, 0, 1, 1)] * 3, crs=4326)
+    >>> current_epoch(epoch_ranges(layer), "2020 model")
+    '2020 model'
+    >>> current_epoch(epoch_ranges(layer))
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.StudyError: epochs '2020 model' and '2020 survey' share the latest year ...
+    """
+    names = [str(e) for e in epochs.index]
+    if wanted is not None:
+        if str(wanted) not in names:
+            raise StudyError(
+                f"current_epoch {wanted!r} is not an epoch of the range layer; epochs: "
+                f"{', '.join(names)}"
+            )
+        return str(wanted)
+    years = [int(y) for y in epochs["year"]]
+    latest = [n for n, y in zip(names, years, strict=True) if y == max(years)]
+    if len(latest) > 1:
+        shown = " and ".join(repr(n) for n in latest)
+        raise StudyError(
+            f"epochs {shown} share the latest year ({max(years)}); set current_epoch in "
+            "[layers.range] of the study (current_epoch=...) to say which one is current"
+        )
+    return latest[0]
 
 
 def range_loss(
@@ -157,7 +238,7 @@ def range_loss(
     geoms = (
         epochs.geometry
         if target is None or epochs.crs == target
-        else epochs.geometry.to_crs(target)
+        else project(epochs.geometry, target)
     )
     areas = area_km2(geoms, method=method).to_numpy()
     first_km2, first_year = float(areas[0]), int(epochs["year"].iloc[0])

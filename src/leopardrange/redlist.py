@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from leopardrange.crs import analysis_crs
+from leopardrange.crs import analysis_crs, project
 from leopardrange.measure import area_km2
 from leopardrange.overlap import dissolve
 from leopardrange.units import M2_PER_KM2
@@ -206,7 +206,7 @@ def _in_analysis_crs(data: gpd.GeoDataFrame | gpd.GeoSeries, crs: Any) -> gpd.Ge
     """The geometries in an equal-area CRS in metres (see :func:`crs.analysis_crs`)."""
     geoms = data.geometry if isinstance(data, gpd.GeoDataFrame) else data
     target = analysis_crs(geoms, crs=crs)
-    return geoms if geoms.crs == target else geoms.to_crs(target)
+    return geoms if geoms.crs == target else project(geoms, target)
 
 
 def aoo_cells(

@@ -37,6 +37,7 @@ from typing import Any
 from leopardrange.documents import read_toml
 from leopardrange.errors import StudyError
 from leopardrange.metrics import check_metric_name
+from leopardrange.output import note_input
 from leopardrange.schema import Checker
 
 __all__ = [
@@ -48,7 +49,7 @@ __all__ = [
     "read_study",
 ]
 
-_COMMON_KEYS = {"path", "layer", "where", "assume_crs", "label", "repair"}
+_COMMON_KEYS = {"path", "layer", "where", "assume_crs", "label", "repair", "encoding"}
 #: Roles a layer can play, with the keys each accepts beyond the common ones.
 ROLES: dict[str, set[str]] = {
     "park": set(),
@@ -71,6 +72,8 @@ _CLAIM_KEYS = {
     "source",
 }
 _COMPARISONS = ("about", "at_least", "at_most")
+#: No metric reaches this (the Earth is 5.1e8 km²): a larger claimed value is a typo.
+_MAX_CLAIMED = 1e12
 _check = Checker(StudyError)
 
 
@@ -86,6 +89,7 @@ class LayerConfig:
     label: str | None = None
     repair: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,11 +143,49 @@ def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
         path=path if path.is_absolute() else base_dir / path,
         layer=_check.optional(table, "layer", here, _check.text),
         where=_check.optional(table, "where", here, _check.text),
-        assume_crs=_check.optional(table, "assume_crs", here, _check.text),
+        assume_crs=_check.optional(table, "assume_crs", here, _crs_text),
         label=_check.optional(table, "label", here, _check.text),
         repair=bool(_check.optional(table, "repair", here, _check.boolean)),
         options=options,
+        encoding=_check.optional(table, "encoding", here, _encoding),
     )
+
+
+def _crs_text(value: Any, key: str, where: str, *, equal_area: bool = False) -> str:
+    """Text naming a CRS (an equal-area one with ``equal_area``)."""
+    from pyproj import CRS
+
+    from leopardrange.crs import is_equal_area
+
+    text = _check.text(value, key, where)
+    expected = (
+        "an equal-area CRS such as '+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84'"
+        if equal_area
+        else "a CRS such as 'EPSG:4326'"
+    )
+    try:
+        crs = CRS.from_user_input(text)
+    except Exception:
+        _check.wrong(value, key, where, expected=expected)
+    if equal_area and not is_equal_area(crs):
+        _check.wrong(value, key, where, expected=expected)
+    return text
+
+
+def _equal_area_crs_text(value: Any, key: str, where: str) -> str:
+    return _crs_text(value, key, where, equal_area=True)
+
+
+def _encoding(value: Any, key: str, where: str) -> str:
+    """A text encoding Python knows (``cp1251``, ``latin-1``, ``utf-8`` …)."""
+    import codecs
+
+    text = _check.text(value, key, where)
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        _check.wrong(value, key, where, expected="a text encoding such as utf-8, cp1251, latin-1")
+    return text
 
 
 def _claim(table: Any, index: int, where: str) -> Claim:
@@ -153,11 +195,21 @@ def _claim(table: Any, index: int, where: str) -> Claim:
     metric = _check.text(table["metric"], "metric", here)
     check_metric_name(metric, here)
     expected = _check.number(table["expected"], "expected", here)
+    if abs(expected) > _MAX_CLAIMED:
+        _check.wrong(expected, "expected", here, expected=f"a number within ±{_MAX_CLAIMED:.0e}")
     if "tolerance" in table and "tolerance_pct" in table:
         _check.fail(f"{here} gives tolerance and tolerance_pct; give one of them")
     tolerance = _check.optional(table, "tolerance", here, _check.non_negative) or 0.0
+    if tolerance > _MAX_CLAIMED:
+        _check.wrong(
+            tolerance, "tolerance", here, expected=f"a number from 0 to {_MAX_CLAIMED:.0e}"
+        )
     tolerance_pct = _check.optional(table, "tolerance_pct", here, _check.non_negative)
     if tolerance_pct is not None:
+        if tolerance_pct > 100:
+            _check.wrong(
+                tolerance_pct, "tolerance_pct", here, expected="a percentage from 0 to 100"
+            )
         tolerance = abs(expected) * tolerance_pct / 100
     comparison = _check.optional(table, "comparison", here, _comparison) or "about"
     return Claim(
@@ -213,13 +265,17 @@ def parse_study(data: dict[str, Any], *, base_dir: Path, source: Path | None = N
     def text(key: str) -> str | None:
         return _check.optional(head, key, f"[study] of {where}", _check.text)
 
+    analysis_crs = _check.optional(
+        head, "analysis_crs", f"[study] of {where}", _equal_area_crs_text
+    )
+
     return Study(
         name=text("name") or (source.stem if source else "study"),
         species=text("species"),
         layers=layers,
         claims=claims,
         source=source,
-        analysis_crs=text("analysis_crs"),
+        analysis_crs=analysis_crs,
         description=text("description"),
         competitor_species=text("competitor_species"),
     )
@@ -234,7 +290,20 @@ def read_study(path: str | Path) -> Study:
         If the file does not exist or is a directory.
     StudyError
         If it is not valid TOML (the message has the line and column) or not a valid study.
+
+    Every layer file the study names is recorded as an input of the run reading it (see
+    :func:`leopardrange.output.tracking_inputs`), so no output of that run can replace it.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> study = read_study(datasets.path("study"))
+    >>> sorted(study.layers), study.layers["range"].options["year_field"]
+    (['borders', 'breeding', 'competitor', 'park', 'range'], 'year')
     """
     path = Path(path)
     data = read_toml(path, kind="study file", error=StudyError)
-    return parse_study(data, base_dir=path.resolve().parent, source=path)
+    study = parse_study(data, base_dir=path.resolve().parent, source=path)
+    for cfg in study.layers.values():  # the study's files are inputs of the run reading it
+        note_input(cfg.path)
+    return study

@@ -20,28 +20,6 @@ def _quiet(ctx: click.Context) -> bool:
     return options.verbosity(ctx) < 0
 
 
-def check_not_input(out: Path, inputs: list[Any]) -> None:
-    """Refuse an output that is, contains or sits inside an input.
-
-    Raises
-    ------
-    click.UsageError
-        Naming the input.
-    """
-    target = out.resolve()
-    for item in inputs:
-        if item is None:
-            continue
-        text = str(item)
-        path = Path(text.rsplit(":", 1)[0] if not Path(text).exists() and ":" in text else text)
-        src = path.resolve()
-        if src == target or target in src.parents or src in target.parents:
-            raise click.UsageError(
-                f"the output {str(out)!r} would overwrite or sit inside the input {text!r}; "
-                "choose another --out"
-            )
-
-
 CIRCUIT_EPILOG = """\b
 Examples:
   leopardrange resistance --out R.tif
@@ -128,10 +106,8 @@ passes in leopardrange's tests.
 def circuit(ctx: click.Context, /, habitat: Path, out_dir: Path, **kw: Any) -> None:
     """Effective resistances and current maps of HABITAT between focal nodes."""
     from leopardrange.corridors.circuit import run_circuit as run
-    from leopardrange.output import check_output
 
-    check_output(out_dir, overwrite=kw["overwrite"])
-    inputs = [
+    inputs = (
         habitat,
         kw["focal"],
         kw["short_circuit"],
@@ -140,8 +116,8 @@ def circuit(ctx: click.Context, /, habitat: Path, out_dir: Path, **kw: Any) -> N
         kw["source_strengths"],
         kw["sources"],
         kw["grounds"],
-    ]
-    check_not_input(out_dir, inputs)
+    )
+    options.reserve_output(ctx, out_dir, overwrite=kw["overwrite"], kind="folder", inputs=inputs)
     if kw["mode"] != "advanced" and kw["focal"] is None:
         raise click.UsageError(f"--mode {kw['mode']} needs --focal")
     if kw["mode"] == "advanced" and (kw["sources"] is None or kw["grounds"] is None):
@@ -281,10 +257,9 @@ def omniscape(ctx: click.Context, /, habitat: Path, out_dir: Path, **kw: Any) ->
     import math
 
     from leopardrange.corridors.omniscape import run_omniscape as run
-    from leopardrange.output import check_output
 
-    check_output(out_dir, overwrite=kw["overwrite"])
-    check_not_input(out_dir, [habitat, kw["source"]])
+    inputs = (habitat, kw["source"])
+    options.reserve_output(ctx, out_dir, overwrite=kw["overwrite"], kind="folder", inputs=inputs)
     if kw["source"] is not None and kw["r_cutoff"] is not None:
         raise click.UsageError("--r-cutoff applies only without --source")
     with _TaskProgress(quiet=_quiet(ctx)) as progress:
@@ -414,10 +389,9 @@ def pinchpoints(
     """Pinch points, effective resistances and centrality of the links among CORES."""
     from leopardrange.cli.corridors import _read_cores
     from leopardrange.corridors.pinchpoints import pinch_points
-    from leopardrange.output import check_output
 
-    check_output(out_dir, overwrite=kw["overwrite"])
-    check_not_input(out_dir, [resistance_path, *cores])
+    inputs = (resistance_path, *cores)
+    options.reserve_output(ctx, out_dir, overwrite=kw["overwrite"], kind="folder", inputs=inputs)
     merged = _read_cores(cores, kw["name_field"], kw["where"], kw["assume_crs"])
     with options.progress_reporter(quiet=_quiet(ctx)) as progress:
         result = pinch_points(

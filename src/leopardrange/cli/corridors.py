@@ -7,7 +7,6 @@ short summary. Heavy imports happen inside the commands, so ``leopardrange --hel
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -122,10 +121,12 @@ def _out_opt(kind: str) -> Callable[[_F], _F]:
     )
 
 
-def _read_areas(spec: str, where: str | None, assume_crs: str | None, role: str) -> Any:
+def _read_areas(
+    spec: str, where: str | None, assume_crs: str | None, role: str, encoding: str | None = None
+) -> Any:
     from leopardrange.io import read_layer
 
-    frame = read_layer(spec, where=where, assume_crs=assume_crs)
+    frame = read_layer(spec, where=where, assume_crs=assume_crs, encoding=encoding)
     frame.attrs["role"] = role
     return frame
 
@@ -165,7 +166,7 @@ Sea, cells outside the data and impassable barriers become nodata.
 @click.option(
     "--resolution",
     "resolution_m",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     metavar="M",
     help="Cell size in metres (default: the recipe's resolution_m).",
 )
@@ -195,9 +196,8 @@ def resistance(
     """
     from leopardrange.corridors.resistance import build_resistance
     from leopardrange.crs import crs_label
-    from leopardrange.output import check_output
 
-    check_output(out, overwrite=overwrite)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="file", inputs=(recipe,))
     if recipe is None:
         from leopardrange import datasets
 
@@ -268,7 +268,7 @@ centred on the raster) or that CRS (e.g. the UTM zone) warps it first.
 @neighbors_opt
 @click.option(
     "--max-cost",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     metavar="X",
     help="Stop at this cost distance (cost units); farther cells are nodata.",
 )
@@ -280,12 +280,13 @@ centred on the raster) or that CRS (e.g. the UTM zone) warps it first.
 @click.option(
     "--resolution",
     "resolution_m",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     metavar="M",
     help="Cell size in metres for --warp-to (default: estimated).",
 )
 @max_scale_error_opt
 @options.assume_crs_opt
+@options.encoding_opt
 @options.overwrite_opt
 @click.pass_context
 def cost_distance(
@@ -300,23 +301,24 @@ def cost_distance(
     resolution_m: float | None,
     max_scale_error_pct: float,
     assume_crs: str | None,
+    encoding: str | None,
     overwrite: bool,
 ) -> None:
     """Cost-weighted distance from the nearest source to every cell of RESISTANCE."""
     from leopardrange.corridors import cost_distance_raster
     from leopardrange.corridors.resistance import warp_raster
-    from leopardrange.output import check_output
+    from leopardrange.output import scratch_dir
 
-    check_output(out, overwrite=overwrite)
     if resolution_m is not None and warp_to is None:
         raise click.UsageError("--resolution applies only with --warp-to")
-    areas = _read_areas(source, source_where, assume_crs, "source")
+    inputs = (resistance_path, source)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="file", inputs=inputs)
+    areas = _read_areas(source, source_where, assume_crs, "source", encoding)
     tmp: Path | None = None
     try:
         grid_path = resistance_path
         if warp_to is not None:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".warp.", dir=out.parent))
+            tmp = ctx.with_resource(scratch_dir(out))
             grid_path = warp_raster(
                 resistance_path, tmp / resistance_path.name, dst_crs=warp_to,
                 resolution_m=resolution_m, src_crs=assume_crs,
@@ -397,7 +399,7 @@ dissolve (one area: connected at no cost).
 @neighbors_opt
 @click.option(
     "--corridor-pct",
-    type=click.FloatRange(min=0, min_open=True),
+    type=options.FiniteFloat(min=0, min_open=True),
     default=10.0,
     show_default=True,
     metavar="PCT",
@@ -416,6 +418,7 @@ dissolve (one area: connected at no cost).
 @max_scale_error_opt
 @qgz_opt
 @options.assume_crs_opt
+@options.encoding_opt
 @options.overwrite_opt
 @click.pass_context
 def corridor(
@@ -436,6 +439,7 @@ def corridor(
     max_scale_error_pct: float,
     qgz: bool,
     assume_crs: str | None,
+    encoding: str | None,
     overwrite: bool,
 ) -> None:
     """Least-cost path, cost distance and corridor from a source area to a target area.
@@ -444,12 +448,12 @@ def corridor(
     cost, cut at --corridor-pct (Linkage Mapper's least-cost corridor).
     """
     from leopardrange.corridors.corridor import least_cost_corridor
-    from leopardrange.output import check_output
 
     legend_spec, classes = _legend(landcover, legend, habitat_classes)
-    check_output(out, overwrite=overwrite)
-    a = _read_areas(source, source_where, assume_crs, "source")
-    b = _read_areas(target, target_where, assume_crs, "target")
+    inputs = (resistance_path, source, target, landcover)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="folder", inputs=inputs)
+    a = _read_areas(source, source_where, assume_crs, "source", encoding)
+    b = _read_areas(target, target_where, assume_crs, "target", encoding)
     with options.progress_reporter(quiet=_quiet(ctx)) as progress:
         result = least_cost_corridor(
             resistance_path, a, b, neighbors=int(neighbors), corridor_pct=corridor_pct,
@@ -545,6 +549,7 @@ linkages.gpkg (layers cores, links, dropped_links), network.graphml and network.
 @max_scale_error_opt
 @qgz_opt
 @options.assume_crs_opt
+@options.encoding_opt
 @options.overwrite_opt
 @click.pass_context
 def linkages(
@@ -563,15 +568,16 @@ def linkages(
     max_scale_error_pct: float,
     qgz: bool,
     assume_crs: str | None,
+    encoding: str | None,
     overwrite: bool,
 ) -> None:
     """Pairwise least-cost links among the core areas of one or more CORES layers."""
     from leopardrange.corridors.linkages import linkage_network
-    from leopardrange.output import check_output
 
     legend_spec, classes = _legend(landcover, legend, habitat_classes)
-    check_output(out, overwrite=overwrite)
-    merged = _read_cores(cores, name_field, where, assume_crs)
+    inputs = (resistance_path, *cores, landcover)
+    options.reserve_output(ctx, out, overwrite=overwrite, kind="folder", inputs=inputs)
+    merged = _read_cores(cores, name_field, where, assume_crs, encoding)
     with options.progress_reporter(quiet=_quiet(ctx)) as progress:
         result = linkage_network(
             resistance_path, merged, name_field="name", neighbors=int(neighbors),
@@ -607,7 +613,11 @@ def linkages(
 
 
 def _read_cores(
-    cores: tuple[str, ...], name_field: str | None, where: str | None, assume_crs: str | None
+    cores: tuple[str, ...],
+    name_field: str | None,
+    where: str | None,
+    assume_crs: str | None,
+    encoding: str | None = None,
 ) -> Any:
     """Read every CORES layer and merge them into one frame of names (``name``) and geometries."""
     import geopandas as gpd
@@ -618,7 +628,7 @@ def _read_cores(
 
     frames: list[Any] = []
     for spec in cores:
-        frame = read_layer(spec, where=where, assume_crs=assume_crs)
+        frame = read_layer(spec, where=where, assume_crs=assume_crs, encoding=encoding)
         names = area_names(
             frame, name_field, what=str(frame.attrs.get("source", spec)), default="core"
         )

@@ -96,17 +96,19 @@ def export(
     analysis is the report's (see `leopardrange report --help`), so the exported
     layers are exactly the geometries behind the report's numbers.
     """
+    from leopardrange import datasets
     from leopardrange import export as exporter
     from leopardrange.export.rasters import is_raster
-    from leopardrange.output import check_output
+    from leopardrange.study import read_study
 
     if legend is not None and not any(is_raster(spec) for spec in extra_layers):
         raise click.UsageError("--legend names the legend of a land-cover raster given with --add")
-    check_output(out_dir, overwrite=overwrite)
+    parsed = read_study(study or datasets.path("study"))  # its files become inputs
+    options.reserve_output(ctx, out_dir, overwrite=overwrite, kind="folder", inputs=extra_layers)
     quiet = options.verbosity(ctx) < 0
     with options.progress_reporter(quiet=quiet) as progress:
         paths = exporter.run(
-            study,
+            parsed if study is not None else None,
             out_dir,
             format=fmt.lower(),
             overwrite=overwrite,

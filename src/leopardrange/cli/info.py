@@ -22,6 +22,7 @@ Examples:
 @options.area_method_opt
 @options.assume_crs_opt
 @options.repair_opt
+@options.encoding_opt
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.pass_context
 def info(
@@ -30,6 +31,7 @@ def info(
     area_method: str,
     assume_crs: str | None,
     repair: bool,
+    encoding: str | None,
     as_json: bool,
 ) -> None:
     """Describe every layer of PATH (or only LAYER).
@@ -41,7 +43,9 @@ def info(
     """
     from leopardrange.io import describe
 
-    rows = describe(spec, area_method=area_method, assume_crs=assume_crs, repair=repair)
+    rows = describe(
+        spec, area_method=area_method, assume_crs=assume_crs, repair=repair, encoding=encoding
+    )
     for row in rows:
         if row["repaired"]:
             click.echo(f"Note: layer {row['layer']!r}: {row['repair_note']}", err=True)

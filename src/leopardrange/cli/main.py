@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -61,11 +62,21 @@ class LazyGroup(click.Group):
         return loaded if isinstance(loaded, click.Command) else None
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; library errors become one line and exit status 1."""
+        """Run the command; library errors become one line and exit status 1.
+
+        Every file the command reads is recorded as an input, which no output of the command
+        may be, hold or lie inside (:func:`leopardrange.output.tracking_inputs`).
+        """
+        from leopardrange.output import tracking_inputs
+
         try:
-            return super().invoke(ctx)
+            with tracking_inputs():
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted: outputs are as they were before this run.", err=True)
+            ctx.exit(130)
         except Exception as exc:
             _report_error(ctx, exc)
 
@@ -79,24 +90,72 @@ def _broken_command(name: str, exc: Exception) -> click.Command:
 
 
 def _report_error(ctx: click.Context, exc: Exception) -> None:
-    from leopardrange.errors import LeopardRangeError
-
     verbosity = (ctx.obj or {}).get("verbosity", 0)
     if verbosity > 0:
         import traceback
 
         traceback.print_exception(exc, file=sys.stderr)
-    if isinstance(exc, LeopardRangeError):
-        click.echo(f"Error: {exc}", err=True)
-    elif isinstance(exc, KeyboardInterrupt):
-        click.echo("Interrupted.", err=True)
-    else:
-        click.echo(
-            f"Error: unexpected {type(exc).__name__}: {exc} (this is a bug; rerun with -v "
-            "and report the traceback)",
-            err=True,
-        )
+    click.echo(f"Error: {error_line(exc)}", err=True)
     ctx.exit(1)
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line the command line prints for an error (after ``Error:``).
+
+    Errors raised on purpose (:class:`~leopardrange.errors.LeopardRangeError`) say what is
+    wrong and how to fix it; failures of the file system (missing, permission, no space,
+    read-only) and of memory are named as such; anything else is a bug.
+
+    Examples
+    --------
+    >>> import errno
+    >>> error_line(PermissionError(errno.EACCES, "Permission denied", "/root/x.gpkg"))
+    "cannot use '/root/x.gpkg': permission denied; check the permissions"
+    >>> error_line(ZeroDivisionError("division by zero"))
+    'unexpected ZeroDivisionError: division by zero (this is a bug; rerun with -v and report ...'
+    """
+    from leopardrange.errors import LeopardRangeError
+    from leopardrange.output import os_error_message
+
+    text = " ".join(str(exc).split())
+    if isinstance(exc, LeopardRangeError):
+        return text
+    if isinstance(exc, OSError) or _names_os_failure(text):
+        return os_error_message(exc, writing=None)
+    if isinstance(exc, MemoryError):
+        return (
+            f"not enough memory{': ' + text if text else ''}; the data are too large for this "
+            "machine: use a smaller extent or a coarser resolution"
+        )
+    return (
+        f"unexpected {type(exc).__name__}: {text} (this is a bug; rerun with -v and report "
+        "the traceback)"
+    )
+
+
+def _names_os_failure(text: str) -> bool:
+    lowered = text.lower()
+    return any(
+        key in lowered
+        for key in ("no space left", "read-only file system", "permission denied", "disk quota")
+    )
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Library warnings as one ``Note:`` line, without their source paths (``-v`` adds them)."""
+    text = " ".join(str(message).split())
+    where = f" ({category.__name__} at {filename}:{lineno})" if _VERBOSE[0] > 0 else ""
+    click.echo(f"Note: {text}{where}", err=True)
+
+
+_VERBOSE = [0]
 
 
 @click.group(
@@ -118,6 +177,8 @@ def main_group(ctx: click.Context, verbose: int, quiet: int) -> None:
     verbosity = verbose - quiet
     ctx.ensure_object(dict)
     ctx.obj["verbosity"] = verbosity
+    _VERBOSE[0] = verbosity
+    warnings.showwarning = _show_warning
     level = logging.WARNING - 10 * verbosity
     logging.basicConfig(
         level=max(logging.DEBUG, min(logging.CRITICAL, level)),
@@ -127,5 +188,14 @@ def main_group(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    SIGTERM is handled like Ctrl-C, so a terminated run removes its partial outputs too.
+    """
+    import signal
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
     main_group(prog_name="leopardrange")

@@ -98,3 +98,102 @@ name_field_opt = click.option(
     help="Field naming the areas in titles and metrics (default: the first of name, NAME, "
     "Name, NAME_ENG, ORIG_NAME present, else the layer's name).",
 )
+
+
+class FiniteFloat(click.ParamType):  # type: ignore[type-arg]
+    """A finite number (never ``nan`` or ``inf``) within bounds, for every numeric option.
+
+    Examples
+    --------
+    >>> FiniteFloat(min=0, min_open=True).convert("250", None, None)
+    250.0
+    >>> FiniteFloat(min=0, min_open=True).convert("nan", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'nan' is not a finite number; give a number > 0
+    """
+
+    name = "number"
+
+    def __init__(
+        self,
+        *,
+        min: float | None = None,
+        max: float | None = None,
+        min_open: bool = False,
+        max_open: bool = False,
+    ) -> None:
+        self.min, self.max, self.min_open, self.max_open = min, max, min_open, max_open
+
+    def _bounds(self) -> str:
+        parts = []
+        if self.min is not None:
+            parts.append(f"{'>' if self.min_open else '>='} {self.min:g}")
+        if self.max is not None:
+            parts.append(f"{'<' if self.max_open else '<='} {self.max:g}")
+        return "a number " + " and ".join(parts) if parts else "a finite number"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        """The value as a float, or a usage error saying what is expected."""
+        import math
+
+        expected = self._bounds()
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            self.fail(f"{str(value)!r} is not a number; give {expected}", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{str(value)!r} is not a finite number; give {expected}", param, ctx)
+        low_ok = self.min is None or (number > self.min if self.min_open else number >= self.min)
+        high_ok = self.max is None or (number < self.max if self.max_open else number <= self.max)
+        if not (low_ok and high_ok):
+            self.fail(f"{str(value)!r} is out of range; give {expected}", param, ctx)
+        return number
+
+
+encoding_opt = click.option(
+    "--encoding",
+    metavar="NAME",
+    default=None,
+    help="Text encoding of the layers' attributes (e.g. cp1251, latin-1) when a Shapefile has "
+    "no .cpg or a wrong one.",
+)
+
+
+def reserve_output(
+    ctx: click.Context,
+    out: Path,
+    *,
+    overwrite: bool,
+    kind: str,
+    inputs: tuple[object, ...] = (),
+) -> Path:
+    """Check ``out`` and hold its lock until the command ends (see ``output.reserve_output``).
+
+    ``inputs`` are the command's file arguments (paths or ``PATH:LAYER``; ``None`` skipped):
+    recorded as inputs first, so an ``--out`` that is, holds or lies inside one is refused
+    before any work.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange.output import tracking_inputs
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "R.tif").write_bytes(b"")
+    >>> with tracking_inputs(), click.Context(click.Command("cost-distance")) as ctx:
+    ...     reserve_output(ctx, folder / "R.tif", overwrite=True, kind="file",
+    ...                    inputs=(folder / "R.tif",))
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.UnsafeOutputError: the output '.../R.tif' is an input of this run ...
+    """
+    from leopardrange.io import parse_layer_spec
+    from leopardrange.output import note_input
+    from leopardrange.output import reserve_output as reserve
+
+    for item in inputs:
+        if item is not None:
+            note_input(parse_layer_spec(str(item)).path)
+    return ctx.with_resource(reserve(out, overwrite=overwrite, kind=kind))  # type: ignore[arg-type]

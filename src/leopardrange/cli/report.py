@@ -53,13 +53,15 @@ def report(
     thresholds, fragmentation — and checks the study's published claims against them.
     STUDY defaults to the embedded Amur leopard study.
     """
-    from leopardrange.output import check_output
+    from leopardrange import datasets
     from leopardrange.report import run, write
+    from leopardrange.study import read_study
 
-    check_output(out_dir, overwrite=overwrite)
+    parsed = read_study(study or datasets.path("study"))  # its files become inputs
+    options.reserve_output(ctx, out_dir, overwrite=overwrite, kind="folder")
     quiet = options.verbosity(ctx) < 0
     with options.progress_reporter(quiet=quiet) as progress:
-        result = run(study, area_method=area_method, progress=progress)
+        result = run(parsed, area_method=area_method, progress=progress)
         path = write(result, out_dir, overwrite=overwrite, progress=progress)
     if not quiet:
         _summary(result)

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -315,8 +314,8 @@ def cost_distance(
 # ----------------------------------------------------------------------- raster API
 
 
-def _open_resistance(path: Path) -> Any:
-    return open_raster(path, label=f"resistance raster '{path}'")
+def _open_resistance(path: Path, bytes_per_cell: float = 8) -> Any:
+    return open_raster(path, label=f"resistance raster '{path}'", bytes_per_cell=bytes_per_cell)
 
 
 def _check_grid(src: Any, name: str, max_scale_error_pct: float) -> GridCheck:
@@ -534,7 +533,22 @@ def cost_distance_raster(
     Peak memory is one 4-byte word per cell (8 bytes for float64 or 32-bit integer
     rasters, which float32 cannot hold exactly), plus a resistance copy of the same
     width for 16 neighbours, plus a 64 MB GDAL cache and the frontier. Distances
-    are accumulated in float64 and rounded to float32 once, when written.
+    are accumulated in float64 and rounded to float32 once, when written. A raster
+    whose cells would not fit in the memory available is refused before reading.
+
+    Examples
+    --------
+    >>> import tempfile, rasterio
+    >>> from rasterio.transform import from_origin
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> grid = dict(driver="GTiff", width=4, height=1, count=1, dtype="float32",
+    ...             crs="EPSG:3035", transform=from_origin(4_321_000, 3_210_100, 100, 100))
+    >>> with rasterio.open(folder / "R.tif", "w", **grid) as dst:
+    ...     dst.write(np.ones((1, 1, 4), dtype="float32"))
+    >>> first = np.array([[True, False, False, False]])
+    >>> result = cost_distance_raster(folder / "R.tif", first, folder / "cwd.tif")
+    >>> result.max_cost_distance, result.reached_cells
+    (300.0, 4)
     """
     import rasterio
 
@@ -548,7 +562,8 @@ def cost_distance_raster(
     if opath.resolve() == rpath.resolve():
         raise OutputExistsError(f"the output '{opath}' would overwrite the resistance raster")
 
-    with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_MB), _open_resistance(rpath) as src:
+    cell_bytes = 4 + (4 if neighbors == 16 else 0)
+    with rasterio.Env(GDAL_CACHEMAX=_GDAL_CACHE_MB), _open_resistance(rpath, cell_bytes) as src:
         if src.count != 1:
             raise ResistanceError(f"resistance raster '{name}' has {src.count} bands, not 1")
         checked = _check_grid(src, name, max_scale_error_pct)
@@ -557,7 +572,7 @@ def cost_distance_raster(
         wide = in_dtype not in _SMALL_DTYPES
         return _cost_distance_stream(
             src, src_idx, opath, name=name, grid=checked, neighbors=neighbors,
-            max_cost=mc, wide=wide,
+            max_cost=mc, wide=wide, overwrite=overwrite, inputs=[rpath],
         )  # fmt: skip
 
 
@@ -571,9 +586,13 @@ def _cost_distance_stream(
     neighbors: int,
     max_cost: float,
     wide: bool,
+    overwrite: bool = False,
+    inputs: Sequence[Path] = (),
 ) -> CostDistanceResult:
     import rasterio
     from rasterio.windows import Window
+
+    from leopardrange.output import atomic_output_file
 
     cell_size_m = grid.cell_size_m
     nrows, ncols = src.height, src.width
@@ -603,7 +622,7 @@ def _cost_distance_stream(
         del vals, ibits, res
         return _cost_distance_stream(
             src, src_idx, opath, name=name, grid=grid, neighbors=neighbors,
-            max_cost=max_cost, wide=True,
+            max_cost=max_cost, wide=True, overwrite=overwrite, inputs=inputs,
         )  # fmt: skip
     del res
 
@@ -617,29 +636,24 @@ def _cost_distance_stream(
         "transform": src.transform,
         "nodata": CWD_NODATA,
     }
-    opath.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{opath.stem}.", suffix=".tmp.tif", dir=opath.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     n_done, n_nodata, dmax = 0, 0, 0.0
-    try:
-        with rasterio.open(tmp, "w", **profile) as dst:
-            dst.update_tags(
-                1,
-                units="cost units (resistance x metres)",
-                neighbors=str(neighbors),
-                max_cost="none" if math.isinf(max_cost) else repr(max_cost),
-                max_scale_error_pct=f"{grid.max_scale_error_pct:.4g}",
-            )
-            for r0, r1 in _windows(nrows):
-                a, b = r0 * ncols, r1 * ncols
-                k, z, m = _kernel.finalize(vals, ibits, a, b, inf_bits, CWD_NODATA, CWD_NODATA)
-                n_done, n_nodata, dmax = n_done + int(k), n_nodata + int(z), max(dmax, float(m))
-                block = vals[a:b].reshape(r1 - r0, ncols).astype(np.float32, copy=False)
-                dst.write(block, 1, window=Window(0, r0, ncols, r1 - r0))
-        os.replace(tmp, opath)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with (
+        atomic_output_file(opath, overwrite=overwrite, inputs=inputs) as tmp,
+        rasterio.open(tmp, "w", **profile) as dst,
+    ):
+        dst.update_tags(
+            1,
+            units="cost units (resistance x metres)",
+            neighbors=str(neighbors),
+            max_cost="none" if math.isinf(max_cost) else repr(max_cost),
+            max_scale_error_pct=f"{grid.max_scale_error_pct:.4g}",
+        )
+        for r0, r1 in _windows(nrows):
+            a, b = r0 * ncols, r1 * ncols
+            k, z, m = _kernel.finalize(vals, ibits, a, b, inf_bits, CWD_NODATA, CWD_NODATA)
+            n_done, n_nodata, dmax = n_done + int(k), n_nodata + int(z), max(dmax, float(m))
+            block = vals[a:b].reshape(r1 - r0, ncols).astype(np.float32, copy=False)
+            dst.write(block, 1, window=Window(0, r0, ncols, r1 - r0))
     return CostDistanceResult(
         path=opath,
         neighbors=neighbors,

@@ -400,6 +400,8 @@ def _lon(value: float) -> str:
 
 #: Refuse grids larger than this many cells (a typo in ``resolution_m`` would fill memory).
 MAX_GRID_CELLS = 400_000_000
+#: Largest cell side, in metres (a quarter of the Earth's circumference).
+MAX_RESOLUTION_M = 10_000_000.0
 _RASTER_SUFFIXES = (".tif", ".tiff", ".vrt", ".img", ".jp2", ".nc", ".asc")
 
 
@@ -680,12 +682,22 @@ def recipe_grid(
     if res is None:
         raise ResistanceError(f"[grid] of {where} needs resolution_m (cell size in metres)")
     r = float(res)
-    if not (math.isfinite(r) and r > 0):
-        raise ResistanceError(f"resolution must be a positive number of metres, got {res!r}")
+    if not (math.isfinite(r) and 0 < r <= MAX_RESOLUTION_M):
+        raise ResistanceError(
+            f"resolution {res!r} m is not a cell size on Earth; give a positive size of at most "
+            f"{MAX_RESOLUTION_M:,.0f} m"
+        )
     region, region_crs = _region(spec, where)
     crs = resolve_crs(spec.crs, bounds=region, bounds_crs=region_crs)
     x0, y0, x1, y1 = _to_grid_crs(region, region_crs, crs, where)
     m = spec.margin_m
+    cells = ((x1 - x0 + 2 * m) / r + 2) * ((y1 - y0 + 2 * m) / r + 2)  # before any rounding
+    if not math.isfinite(cells) or cells > MAX_GRID_CELLS:
+        raise ResistanceError(
+            f"a grid over {list(region)} of {where} at {r:g} m would have about {cells:.3g} "
+            f"cells, too many; choose a coarser resolution or smaller bounds (limit "
+            f"{MAX_GRID_CELLS:,} cells)"
+        )
     x0, y0 = math.floor((x0 - m) / r) * r, math.floor((y0 - m) / r) * r
     x1, y1 = math.ceil((x1 + m) / r) * r, math.ceil((y1 + m) / r) * r
     width, height = round((x1 - x0) / r), round((y1 - y0) / r)

@@ -78,6 +78,10 @@ __all__ = [
 
 #: Nodata value of resistance GeoTIFFs written here (a resistance is never negative).
 RESISTANCE_NODATA = -9999.0
+#: Largest resistance (cost units per metre): more is as good as impassable, and would
+#: overflow the float32 rasters cost distances are written to.
+MAX_RESISTANCE = 1e12
+
 Progress = Callable[[str], None] | None
 
 
@@ -483,7 +487,8 @@ def build_resistance(
         inf = np.isinf(cost)
         impassable[f.name] = int(inf.sum())
         blocked |= inf
-        layers[f.name] = cost.astype(np.float32)
+        with np.errstate(over="ignore"):  # costs beyond float32 are refused below
+            layers[f.name] = cost.astype(np.float32)
         finite = np.where(inf, neutral, cost)
         if rec.combine == "sum":
             total += finite
@@ -498,6 +503,14 @@ def build_resistance(
             f"{_where(rec.source)} gives zero or negative resistance at {int(bad.sum()):,} "
             f"cells (e.g. row {row}, col {col}: {float(total[row, col])!r}); every passable "
             "cell needs resistance > 0 — raise the costs of the best classes or bands"
+        )
+    huge = ~blocked & ~(total <= MAX_RESISTANCE)  # overflows (inf, NaN) too
+    if huge.any():
+        row, col = (int(v) for v in np.argwhere(huge)[0])
+        raise ResistanceError(
+            f"{_where(rec.source)} gives resistance above {MAX_RESISTANCE:g} at "
+            f"{int(huge.sum()):,} cells (e.g. row {row}, col {col}: {float(total[row, col])!r}); "
+            'lower the largest costs, or make those cells "impassable"'
         )
     if blocked.all():
         raise ResistanceError(
@@ -575,6 +588,16 @@ def warp_raster(
         The raster has no CRS and no ``src_crs``; a bad ``dst_crs``.
     DataSourceError
         A missing or unreadable raster.
+    MemoryLimitError
+        The raster would not fit in the memory available.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from leopardrange import datasets
+    >>> out = Path(tempfile.mkdtemp()) / "landcover_laea.tif"
+    >>> warp_raster(datasets.path("landcover"), out, dst_crs="auto", resolution_m=5000).name
+    'landcover_laea.tif'
     """
     import rasterio
     from rasterio.warp import calculate_default_transform, reproject, transform_bounds
@@ -582,7 +605,7 @@ def warp_raster(
     from leopardrange.output import atomic_output_file
 
     p = Path(path)
-    with open_raster(p, label=f"raster {str(p)!r}") as src:
+    with open_raster(p, label=f"raster {str(p)!r}", bytes_per_cell=8) as src:
         s_crs = src.crs
         if s_crs is None:
             if src_crs is None:

@@ -187,8 +187,9 @@ def _study_layers(
         if progress is not None:
             progress(f"reading study layer {role}")
         frame = read_layer(
-            cfg.path, cfg.layer, where=cfg.where, repair=cfg.repair, assume_crs=cfg.assume_crs
-        )
+            cfg.path, cfg.layer, where=cfg.where, repair=cfg.repair, assume_crs=cfg.assume_crs,
+            encoding=cfg.encoding,
+        )  # fmt: skip
         frame = frame.reset_index(drop=True)
         kind = geometry_kind(frame)
         fields = [c for c in frame.columns if c != frame.geometry.name]

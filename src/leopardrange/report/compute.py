@@ -21,6 +21,7 @@ from pyproj import CRS
 from leopardrange._validate import check_geometry_kind, check_not_empty, check_valid, polygonal_part
 from leopardrange._version import __version__
 from leopardrange.crs import analysis_crs as choose_analysis_crs
+from leopardrange.crs import project
 from leopardrange.errors import CRSError, EmptyLayerError, GeometryTypeError, StudyError
 from leopardrange.fragmentation import patch_metrics
 from leopardrange.measure import area_km2, densify
@@ -39,7 +40,7 @@ from leopardrange.metrics import (
     shown_in,
 )
 from leopardrange.overlap import area_by_zone, dissolve, intersection, overlap, share_pct
-from leopardrange.rangeloss import epoch_ranges, lost_and_retained, range_loss
+from leopardrange.rangeloss import current_epoch, epoch_ranges, lost_and_retained, range_loss
 from leopardrange.redlist import aoo, aoo_cells, criterion_b, eoo
 from leopardrange.report.result import ReportInfo, ReportResult
 from leopardrange.study import ROLES, Claim
@@ -112,21 +113,13 @@ def _analysis_crs(park: gpd.GeoDataFrame, ranges: gpd.GeoDataFrame, requested: A
         return choose_analysis_crs(park, ranges, crs=requested)
     except CRSError as exc:
         raise StudyError(
-            f"analysis_crs {requested!r} is not an equal-area projection in metres; use e.g. "
+            f"analysis_crs {requested!r} is not an equal-area projection; use e.g. "
             "a LAEA ('+proj=laea +lat_0=.. +lon_0=..') or leave it out"
         ) from exc
 
 
 def _current_epoch(wanted: str | None, epochs: gpd.GeoDataFrame) -> str:
-    names = [str(e) for e in epochs.index]
-    if wanted is None:
-        return names[-1]
-    if str(wanted) not in names:
-        raise StudyError(
-            f"current_epoch {wanted!r} is not an epoch of the range layer; epochs: "
-            f"{', '.join(names)}"
-        )
-    return str(wanted)
+    return current_epoch(epochs, wanted)
 
 
 def _published_areas(
@@ -421,10 +414,10 @@ def _analysis_layers(
 
 
 def _to_crs(frame: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
-    """``frame`` in ``crs``, its edges densified first so that they keep their shape."""
+    """``frame`` in ``crs``, edges densified first, whole across the antimeridian (``project``)."""
     if CRS(frame.crs) == crs:
         return frame
-    return frame.set_geometry(densify(frame.geometry)).to_crs(crs)
+    return project(frame.set_geometry(densify(frame.geometry)), crs)
 
 
 def _inputs(raw: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:

@@ -49,6 +49,7 @@ def read_layers(study: Study) -> dict[str, gpd.GeoDataFrame]:
             geometry=_READ_AS.get(role, "polygon"),
             repair=cfg.repair,
             assume_crs=cfg.assume_crs,
+            encoding=cfg.encoding,
         )
         for role, cfg in study.layers.items()
     }
