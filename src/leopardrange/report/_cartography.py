@@ -327,7 +327,9 @@ def add_polygons(
     if halo:
         width = float(style.get("linewidth", 1.0)) + 2.5
         patch.set_path_effects([Stroke(linewidth=width, foreground=WHITE), Normal()])
-    ax.add_patch(patch)
+    # add_artist, not add_patch: map limits come from the layers' bounds (map_axes,
+    # hold_view), and add_patch would walk every vertex of the path to update data limits
+    ax.add_artist(patch)
     return patch
 
 
