@@ -81,8 +81,11 @@ class _Shapes:
     epochs, which :func:`epoch_ranges` dissolves, are added as they are.
     """
 
-    def __init__(self, layers: Mapping[str, gpd.GeoDataFrame]) -> None:
+    def __init__(
+        self, layers: Mapping[str, gpd.GeoDataFrame], progress: Progress | None = None
+    ) -> None:
         self._layers = layers
+        self._progress = progress
         self._shapes: dict[Key, gpd.GeoSeries] = {}
         self._overlays: dict[frozenset[Key], gpd.GeoSeries] = {}
 
@@ -97,6 +100,7 @@ class _Shapes:
             if selection is not None:
                 field, names = cast(tuple[str, tuple[str, ...]], selection)
                 frame = frame[frame[field].astype(str).isin(names)]
+            _note(self._progress, f"dissolving the {role} layer ({len(frame):,} features)")
             self._shapes[key] = dissolve(frame)
         return self._shapes[key]
 
@@ -585,7 +589,7 @@ def compute(
         name=f"range layer {source!r}" if source else "the range layer",
     )
     current = _current_epoch(current_epoch, epochs)
-    shapes = _Shapes(projected)
+    shapes = _Shapes(projected, progress)
     for epoch, geom in epochs.geometry.items():
         shapes.add(("range", str(epoch)), geom)
     current_range = shapes[("range", current)]
@@ -643,6 +647,7 @@ def compute(
     )
     _note(progress, "checking claims")
     result = dataclasses.replace(result, claims=_check_claims(claims, result))
+    _note(progress, "range lost and retained, inside and outside the park")
     return dataclasses.replace(
         result,
         tables=_tables(result, breeding_table),
