@@ -183,9 +183,9 @@ def simplify_for_display(geoms: gpd.GeoSeries, *, tolerance: float) -> gpd.GeoSe
     values = np.asarray(geoms.values, dtype=object)
     present = np.array([g is not None for g in values], dtype=bool)
     polygonal = present.copy()
-    polygonal[present] = np.isin(
-        shapely.get_type_id(values[present]), (3, 6)
-    ) & ~shapely.is_empty(values[present])
+    polygonal[present] = np.isin(shapely.get_type_id(values[present]), (3, 6)) & ~shapely.is_empty(
+        values[present]
+    )
     out = values.copy()
     polys = values[polygonal]
     if len(polys) > 1 and _is_coverage(polys):
@@ -222,7 +222,9 @@ def _display_layer(
         raise ValueError(f"max_dpi must be a positive number of dots per inch, got {max_dpi!r}")
     pixel = (view[2] - view[0]) / (width_in * max_dpi)
     out = frame.copy()
-    out[frame.geometry.name] = simplify_for_display(frame.geometry, tolerance=pixel * _PIXEL_FRACTION)
+    out[frame.geometry.name] = simplify_for_display(
+        frame.geometry, tolerance=pixel * _PIXEL_FRACTION
+    )
     return out
 
 
