@@ -232,17 +232,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(args.child, args.toml, args.toml.with_name(args.toml.stem + "_out"), False)
         return 0
-    tmp = None
-    if args.workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="bench_report_")
-        workdir = Path(tmp.name)
-    else:
-        workdir = args.workdir
+    with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
+        workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-    if args.profile:
-        toml = make_study(workdir, args.profile)
-        child("report", toml, workdir / "profile_out", True)
-        return 0
+        if args.profile:
+            child("report", make_study(workdir, args.profile), workdir / "profile_out", True)
+            return 0
+        return bench(args, workdir, argv)
+
+
+def bench(args: argparse.Namespace, workdir: Path, argv: list[str] | None) -> int:
+    """Run both jobs for each size, print the table (and write it with ``--results``)."""
 
     def spawn(job: str, toml: Path) -> dict[str, float]:
         cmd = [sys.executable, __file__, "--child", job, "--toml", str(toml)]
@@ -285,8 +285,6 @@ def main(argv: list[str] | None = None) -> int:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         text = [f"# Whole report vs floor ({stamp})", "", "```", f"$ {command}", *out, "```", ""]
         args.results.write_text("\n".join(text), encoding="utf-8")
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 
