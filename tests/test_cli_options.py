@@ -21,10 +21,12 @@ def test_progress_draws_nothing_off_a_terminal(
 ) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
-    with caplog.at_level(logging.INFO, logger="leopardrange"):
-        with options.progress_reporter() as progress:
-            assert progress is not None
-            progress("dissolving the park layer (20,000 features)")
+    with (
+        caplog.at_level(logging.INFO, logger="leopardrange"),
+        options.progress_reporter() as progress,
+    ):
+        assert progress is not None
+        progress("dissolving the park layer (20,000 features)")
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
     assert "dissolving the park layer (20,000 features)" in caplog.messages
