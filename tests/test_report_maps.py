@@ -137,6 +137,8 @@ def test_map_limits_come_from_bounds_not_from_patches(
 ) -> None:
     fig = maps.contraction_map(epochs=layers["epochs"], park=layers["park"])
     ax = fig.axes[0]
+    # no patch walked its path to grow the data limits: they are still the empty box
+    assert not np.isfinite(ax.dataLim.get_points()).any()
     x0, y0, x1, y1 = layers["epochs"].total_bounds
     lo_x, hi_x = ax.get_xlim()
     lo_y, hi_y = ax.get_ylim()

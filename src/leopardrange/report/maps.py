@@ -321,7 +321,7 @@ def overview_map(
         handles: list[Any] = []
         texts: list[str] = []
 
-        carto.draw_borders(ax, borders)
+        carto.draw_borders(ax, borders, autolim=False)
         colours, edges = _epoch_styles(len(epochs))
         for i, (epoch, geom) in enumerate(zip(epochs["epoch"], epochs.geometry, strict=True)):
             is_current = i == len(epochs) - 1
@@ -331,7 +331,7 @@ def overview_map(
                 "linewidth": 0.7,
                 "alpha": 0.9,
             }
-            carto.add_polygons(ax, [geom], zorder=1 + i / (len(epochs) + 1), **style)
+            carto.add_polygons(ax, [geom], autolim=False, zorder=1 + i / (len(epochs) + 1), **style)
             handles.append(Patch(**style))
             suffix = " (current)" if is_current and len(epochs) > 1 else ""
             texts.append(f"{names['range']}, {safe_text(epoch)}{suffix}")
@@ -344,7 +344,7 @@ def overview_map(
                 "linewidth": 0.9,
                 "alpha": 0.75,
             }
-            carto.add_polygons(ax, list(competitor.geometry), zorder=3, **comp_style)
+            carto.add_polygons(ax, list(competitor.geometry), autolim=False, zorder=3, **comp_style)
             handles.append(Patch(**comp_style))
             texts.append(names["competitor"])
         if _draw_park(ax, park, linewidth=2.4):
@@ -391,6 +391,7 @@ def _draw_park(ax: Axes, park: gpd.GeoDataFrame, *, linewidth: float) -> bool:
         ax,
         list(park.geometry),
         halo=True,
+        autolim=False,
         facecolor="none",
         edgecolor=PARK,
         linewidth=linewidth,
@@ -407,7 +408,7 @@ def _draw_breeding(ax: Axes, breeding: gpd.GeoDataFrame) -> Any:
         "linewidth": 1.3,
     }
     # under the park outline (zorder 5), so a large breeding area never hides the park
-    polys = carto.add_polygons(ax, geoms, zorder=4.8, halo=True, **polygon_style)
+    polys = carto.add_polygons(ax, geoms, autolim=False, zorder=4.8, halo=True, **polygon_style)
     points = carto.point_coords(geoms)
     marker_style: dict[str, Any] = {
         "marker": "o",
@@ -501,11 +502,12 @@ def contraction_map(
             fig.delaxes(ax)
         for i, ax in enumerate(axes[:n]):
             carto.map_axes(ax, view, adjustable="box")
-            carto.draw_borders(ax, borders, faint=True)
+            carto.draw_borders(ax, borders, faint=True, autolim=False)
             earlier = [g for g in geoms[:i] if g is not None]
             carto.add_polygons(
                 ax,
                 earlier,
+                autolim=False,
                 facecolor="none",
                 edgecolor=palette.EARLIER_RANGE.hex,
                 linewidth=0.7,
@@ -515,6 +517,7 @@ def contraction_map(
             carto.add_polygons(
                 ax,
                 [geoms[i]],
+                autolim=False,
                 facecolor=colours[i],
                 edgecolor=edges[i],
                 linewidth=0.7,
