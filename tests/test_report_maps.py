@@ -193,3 +193,21 @@ def test_simplify_for_display_rejects_a_bad_tolerance(tolerance: float) -> None:
 def test_maps_reject_a_bad_max_dpi(layers: dict[str, gpd.GeoDataFrame], max_dpi: float) -> None:
     with pytest.raises(ValueError, match="max_dpi must be a positive number of dots per inch"):
         maps.contraction_map(epochs=layers["epochs"], park=layers["park"], max_dpi=max_dpi)
+
+
+def test_simplify_for_display_repairs_what_douglas_peucker_breaks() -> None:
+    # a hole reaching into a bump of the shell that Douglas-Peucker flattens (the hole would
+    # cross the shell), a hole and a park far smaller than the tolerance (it drops them)
+    bump = [(0, 0), (500, -90), (1000, 0), (1000, 1000), (0, 1000)]
+    crossing = shapely.Polygon(bump, [[(350, -50), (650, -50), (650, 300), (350, 300)]])
+    pinhole = shapely.Polygon(bump, [[(490, 500), (510, 500), (510, 520), (490, 520)]])
+    tiny = shapely.Point(5_000, 0).buffer(10.0, quad_segs=16)
+    douglas_peucker = shapely.simplify([crossing, pinhole, tiny], 100.0, preserve_topology=False)
+    # GEOS repairs the crossing by opening the hole into a notch: valid, but a hole lost
+    assert [len(g.interiors) for g in douglas_peucker[:2]] == [0, 0]
+    assert douglas_peucker[2].is_empty
+    geoms = gpd.GeoSeries([crossing, pinhole, tiny], crs=CRS)
+    out = maps.simplify_for_display(geoms, tolerance=100.0)
+    assert shapely.is_valid(out.values).all() and not shapely.is_empty(out.values).any()
+    assert [len(g.geoms[0].interiors) for g in out] == [1, 1, 0]
+    assert out.iloc[2].within(tiny.buffer(1e-6))

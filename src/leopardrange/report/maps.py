@@ -145,9 +145,10 @@ def simplify_for_display(geoms: gpd.GeoSeries, *, tolerance: float) -> gpd.GeoSe
 
     When features share vertices and form a valid coverage (no overlaps; countries,
     districts), the whole coverage is simplified together (``shapely.coverage_simplify``),
-    so neighbours keep one common border. Otherwise each polygon is simplified on its own,
-    keeping its topology (``simplify(preserve_topology=True)``: rings never cross or vanish);
-    polygons come back as multipolygons. Points, lines and empty or missing geometries are
+    so neighbours keep one common border. Otherwise each polygon part is simplified on its
+    own and keeps its topology: Douglas-Peucker, and where that breaks the part (rings
+    crossing, the part or a hole collapsing) ``simplify(preserve_topology=True)``; polygons
+    come back as multipolygons. Points, lines and empty or missing geometries are
     returned unchanged.
 
     Parameters
@@ -194,7 +195,14 @@ def simplify_for_display(geoms: gpd.GeoSeries, *, tolerance: float) -> gpd.GeoSe
         # part by part: GEOS checks every ring of a geometry against every other, which
         # takes minutes on a dissolved layer of thousands of parts, seconds part by part
         parts, owner = shapely.get_parts(polys, return_index=True)
-        simple = shapely.simplify(parts, tolerance, preserve_topology=True)
+        # Douglas-Peucker first (5x faster); where it breaks a part (a ring crossing
+        # itself or a hole, a part or a hole collapsing), the topology-preserving
+        # simplifier redoes it
+        simple = shapely.simplify(parts, tolerance, preserve_topology=False)
+        holes = shapely.get_num_interior_rings
+        broken = ~shapely.is_valid(simple) | shapely.is_empty(simple)
+        broken |= holes(simple) != holes(parts)
+        simple[broken] = shapely.simplify(parts[broken], tolerance, preserve_topology=True)
         out[polygonal] = shapely.multipolygons(simple, indices=owner)
     return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs)
 
