@@ -110,3 +110,17 @@ def test_degree_formatting() -> None:
     assert format_lon(-190.0) == "170°E"
     assert format_lat(43.0) == "43°N"
     assert format_lat(-42.25) == "42°15′S"
+
+
+def test_edges_far_beyond_the_crs_extent_are_refused_before_filling_memory() -> None:
+    """Polar stereographic is defined almost everywhere, so only the edges' length can tell."""
+    from leopardrange.crs import project
+    from leopardrange.measure import area_km2
+
+    huge = gpd.GeoSeries([shapely.box(0, 0, 4e12, 4e12)], crs="EPSG:3413")
+    with pytest.raises(CRSError, match="far beyond the extent of its CRS"):
+        project(huge, "EPSG:4326")
+    with pytest.raises(CRSError, match="far beyond the extent of its CRS"):
+        area_km2(huge)
+    fine = gpd.GeoSeries([shapely.box(0, 0, 4e5, 4e5)], crs="EPSG:3413")
+    assert area_km2(fine).iloc[0] > 0

@@ -45,6 +45,7 @@ EXAMPLES = int(os.environ.get("LEOPARDRANGE_FUZZ_EXAMPLES", "0")) or None
 FUZZ = settings(
     max_examples=EXAMPLES or 20,
     deadline=None,
+    derandomize=bool(os.environ.get("CI")),  # CI: the same examples every run; elsewhere: new ones
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 OK_CODES = {0, 1, 2, 3}

@@ -318,9 +318,13 @@ def hold_view(ax: Axes, view: View) -> None:
 
 
 def add_polygons(
-    ax: Axes, geoms: Sequence[Any], *, halo: bool = False, **style: Any
+    ax: Axes, geoms: Sequence[Any], *, halo: bool = False, autolim: bool = True, **style: Any
 ) -> PathPatch | None:
-    """Add the polygons of ``geoms`` as one patch (``None`` if none); ``halo`` adds a white rim."""
+    """Add the polygons of ``geoms`` as one patch (``None`` if none); ``halo`` adds a white rim.
+
+    ``autolim=False`` leaves the axes' data limits alone, for maps whose view is set from the
+    layers' bounds: updating them walks every vertex of the path (seconds for a large layer).
+    """
     path = polygon_path(geoms)
     if path is None:
         return None
@@ -328,19 +332,27 @@ def add_polygons(
     if halo:
         width = float(style.get("linewidth", 1.0)) + 2.5
         patch.set_path_effects([Stroke(linewidth=width, foreground=WHITE), Normal()])
-    ax.add_patch(patch)
+    if autolim:
+        ax.add_patch(patch)
+    else:
+        ax.add_artist(patch)  # as add_patch (clipped to the axes), without the limits walk
     return patch
 
 
-def draw_borders(ax: Axes, borders: gpd.GeoDataFrame | None, *, faint: bool = False) -> None:
+def draw_borders(
+    ax: Axes, borders: gpd.GeoDataFrame | None, *, faint: bool = False, autolim: bool = True
+) -> None:
     """Fill countries in a light land colour and draw their borders on top of the range."""
     if borders is None or is_empty(borders):
         return
     geoms = list(borders.geometry)
-    add_polygons(ax, geoms, facecolor=palette.LAND.hex, edgecolor="none", zorder=0.5)
+    add_polygons(
+        ax, geoms, facecolor=palette.LAND.hex, edgecolor="none", zorder=0.5, autolim=autolim
+    )
     add_polygons(
         ax,
         geoms,
+        autolim=autolim,
         facecolor="none",
         edgecolor=palette.BORDER.hex,
         linewidth=0.5 if faint else 0.8,

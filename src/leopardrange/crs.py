@@ -207,10 +207,22 @@ def lonlat_points(
     return lon, np.clip(lat, -90.0, 90.0), rows
 
 
+#: Most vertices splitting long edges may add before reprojection (far more means coordinates
+#: far beyond the CRS's extent, which would fill memory).
+MAX_SEGMENTIZE_VERTICES = 50_000_000
+
+
 def _segmentize(values: Any, step: float, crs: CRS, name: str) -> Any:
     """``shapely.segmentize``, or a CRSError when the coordinates are far too large for it."""
+    import numpy as np
     import shapely
 
+    added = float(np.nansum(shapely.length(values))) / step
+    if not added <= MAX_SEGMENTIZE_VERTICES:  # NaN and inf too
+        raise CRSError(
+            f"{name} has edges {added * step:.3g} CRS units long in all, far beyond the "
+            f"extent of its CRS ({crs_label(crs)}); is the CRS right?"
+        )
     try:
         return shapely.segmentize(values, step)
     except shapely.errors.GEOSException as exc:

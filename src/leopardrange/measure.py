@@ -27,7 +27,7 @@ import shapely
 from pyproj import CRS, Geod
 
 from leopardrange._validate import check_geometry_kind
-from leopardrange.crs import analysis_crs, in_metres, project, require_crs, unit_factor
+from leopardrange.crs import _segmentize, analysis_crs, in_metres, project, require_crs, unit_factor
 from leopardrange.units import M2_PER_KM2
 
 __all__ = ["AREA_METHODS", "AreaMethod", "area_km2", "densify", "total_area_km2"]
@@ -59,7 +59,8 @@ def densify(data: gpd.GeoSeries) -> gpd.GeoSeries:
     """
     crs = require_crs(data)
     step = MAX_SEGMENT_DEG if crs.is_geographic else MAX_SEGMENT_M * _metres_to_units(crs)
-    return gpd.GeoSeries(shapely.segmentize(data.values, step), index=data.index, crs=data.crs)
+    values = _segmentize(data.values, step, crs, "the data")
+    return gpd.GeoSeries(values, index=data.index, crs=data.crs)
 
 
 def _metres_to_units(crs: CRS) -> float:

@@ -95,10 +95,21 @@ def _aligned(
     )
 
 
+def _is_dissolved(geom: Any) -> bool:
+    """A valid, non-empty polygon or multipolygon: its union with itself is itself."""
+    return (
+        isinstance(geom, shapely.Polygon | shapely.MultiPolygon)
+        and not geom.is_empty
+        and bool(shapely.is_valid(geom))
+    )
+
+
 def dissolve(data: Frame) -> gpd.GeoSeries:
     """Union of all geometries as a one-row GeoSeries (same CRS); empty input: empty polygon.
 
     Only polygonal parts are kept, so lines and points left by touching shapes disappear.
+    A single valid polygon or multipolygon is already dissolved and is returned as it is
+    (checking validity costs a fraction of a union), so dissolving twice costs little.
 
     Examples
     --------
@@ -106,8 +117,13 @@ def dissolve(data: Frame) -> gpd.GeoSeries:
     >>> parks = gpd.GeoSeries([shapely.box(0, 0, 2, 2), shapely.box(1, 0, 3, 2)], crs=3857)
     >>> dissolve(parks).iloc[0].area
     6.0
+    >>> once = dissolve(parks)
+    >>> dissolve(once).iloc[0] is once.iloc[0]
+    True
     """
     geoms = _geoms(data)
+    if len(geoms) == 1 and _is_dissolved(geoms.iloc[0]):
+        return gpd.GeoSeries([geoms.iloc[0]], crs=geoms.crs)
     union = shapely.union_all(geoms.values) if len(geoms) else shapely.Polygon()
     return gpd.GeoSeries([polygonal_part(union)], crs=geoms.crs)
 

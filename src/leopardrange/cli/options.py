@@ -62,10 +62,12 @@ def verbosity(ctx: click.Context) -> int:
 
 @contextmanager
 def progress_reporter(*, quiet: bool = False) -> Iterator[Callable[[str], None] | None]:
-    """Yield a callback that shows the current step with a rich spinner on stderr.
+    """Yield a callback that shows the current step with a rich progress line on stderr.
 
-    The spinner shows only on a terminal; steps are also logged at INFO level (``-v``).
-    Yields ``None`` with ``quiet`` (so the library does no progress work at all).
+    On a terminal: a spinner, the step, a pulsing bar and the step's elapsed time, cleared
+    when the work ends. Elsewhere (pipes, CI) nothing is drawn; steps are also logged at
+    INFO level (``-v``). Yields ``None`` with ``quiet`` (so the library does no progress
+    work at all).
     """
     if quiet:
         yield None
@@ -73,6 +75,7 @@ def progress_reporter(*, quiet: bool = False) -> Iterator[Callable[[str], None] 
     import logging
 
     from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     log = logging.getLogger("leopardrange")
     console = Console(stderr=True)
@@ -83,10 +86,17 @@ def progress_reporter(*, quiet: bool = False) -> Iterator[Callable[[str], None] 
 
         yield log_step
         return
-    with console.status("starting…") as status:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=24),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("starting…", total=None)
 
         def step(text: str) -> None:
-            status.update(f"{text}…")
+            bar.reset(task, description=f"{text}…", total=None)  # the clock restarts per step
             log.info("%s", text)
 
         yield step

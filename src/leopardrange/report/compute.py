@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -39,7 +39,7 @@ from leopardrange.metrics import (
     registry,
     shown_in,
 )
-from leopardrange.overlap import area_by_zone, dissolve, intersection, overlap, share_pct
+from leopardrange.overlap import Overlap, area_by_zone, dissolve, intersection, share_pct
 from leopardrange.rangeloss import current_epoch, epoch_ranges, lost_and_retained, range_loss
 from leopardrange.redlist import aoo, aoo_cells, criterion_b, eoo
 from leopardrange.report.result import ReportInfo, ReportResult
@@ -66,6 +66,60 @@ _KINDS: dict[str, Any] = {
 def _note(progress: Progress | None, text: str) -> None:
     if progress is not None:
         progress(text)
+
+
+#: A dissolved shape: a role and a filter, e.g. ``("park", None)`` (the whole layer),
+#: ``("range", "2021")`` (one epoch), ``("borders", ("name", ("Russia",)))`` (the features
+#: whose field ``name`` is one of the names).
+Key = tuple[str, Hashable]
+_PARK: Key = ("park", None)
+
+
+class _Shapes:
+    """Each layer dissolved once per run, and each intersection of two of them computed once.
+
+    Shapes are one-row GeoSeries in the analysis CRS, dissolved when first asked for; the
+    epochs, which :func:`epoch_ranges` dissolves, are added as they are.
+    """
+
+    def __init__(
+        self, layers: Mapping[str, gpd.GeoDataFrame], progress: Progress | None = None
+    ) -> None:
+        self._layers = layers
+        self._progress = progress
+        self._shapes: dict[Key, gpd.GeoSeries] = {}
+        self._overlays: dict[frozenset[Key], gpd.GeoSeries] = {}
+
+    def add(self, key: Key, geom: shapely.Geometry) -> None:
+        """Keep a shape dissolved elsewhere."""
+        self._shapes[key] = gpd.GeoSeries([geom], crs=self._layers["range"].crs)
+
+    def __getitem__(self, key: Key) -> gpd.GeoSeries:
+        if key not in self._shapes:
+            role, selection = key
+            frame = self._layers[role]
+            if selection is not None:
+                field, names = cast(tuple[str, tuple[str, ...]], selection)
+                frame = frame[frame[field].astype(str).isin(names)]
+            _note(self._progress, f"dissolving the {role} layer ({len(frame):,} features)")
+            self._shapes[key] = dissolve(frame)
+        return self._shapes[key]
+
+    def intersection(self, a: Key, b: Key) -> gpd.GeoSeries:
+        """The polygonal intersection of two shapes."""
+        key = frozenset((a, b))
+        if key not in self._overlays:
+            geom = shapely.intersection(self[a].iloc[0], self[b].iloc[0])
+            self._overlays[key] = gpd.GeoSeries([polygonal_part(geom)], crs=self[a].crs)
+        return self._overlays[key]
+
+    def overlap(self, a: Key, b: Key, *, method: str) -> Overlap:
+        """:func:`~leopardrange.overlap.overlap` of two shapes, from the cached intersection."""
+        a_km2 = float(area_km2(self[a], method=method).iloc[0])
+        b_km2 = float(area_km2(self[b], method=method).iloc[0])
+        both = float(area_km2(self.intersection(a, b), method=method).iloc[0])
+        both = min(both, a_km2, b_km2)
+        return Overlap(a_km2, b_km2, both, share_pct(both, a_km2), share_pct(both, b_km2))
 
 
 def _checked(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
@@ -156,7 +210,7 @@ def _finite(value: Any) -> Any:
 
 def _epochs(
     epochs: gpd.GeoDataFrame,
-    park: gpd.GeoSeries,
+    shapes: _Shapes,
     borders: gpd.GeoDataFrame | None,
     name_field: str,
     published: Mapping[str, float],
@@ -167,7 +221,7 @@ def _epochs(
     out = []
     for (epoch, row), geom in zip(loss.iterrows(), epochs.geometry.values, strict=True):
         rng = gpd.GeoSeries([geom], crs=crs)
-        park_in_km2 = overlap(rng, park, method=method).overlap_km2
+        park_in_km2 = shapes.overlap(("range", str(epoch)), _PARK, method=method).overlap_km2
         by_country = (
             area_by_zone(rng, borders, name_field=name_field, method=method)
             if borders is not None
@@ -198,8 +252,8 @@ def _epochs(
 def _national_share(
     borders: gpd.GeoDataFrame | None,
     name_field: str,
-    park: gpd.GeoSeries,
-    current_range: gpd.GeoSeries,
+    shapes: _Shapes,
+    current: Key,
     *,
     method: str,
 ) -> NationalShare:
@@ -210,11 +264,11 @@ def _national_share(
     """
     if borders is None:
         return NationalShare()
+    park = shapes[_PARK]
     in_country = area_by_zone(park, borders, name_field=name_field, method=method)
     park_km2 = float(in_country.sum())
     countries = [str(c) for c, a in in_country.items() if park_km2 and a >= 0.01 * park_km2]
-    zone = dissolve(borders[borders[name_field].astype(str).isin(countries)])
-    national = intersection(current_range, zone)
+    national = shapes.intersection(current, ("borders", (name_field, tuple(countries))))
     national_km2 = float(area_km2(national, method=method).iloc[0])
     park_in_km2 = float(area_km2(intersection(national, park), method=method).iloc[0])
     return NationalShare(
@@ -232,11 +286,11 @@ def _feature_names(frame: gpd.GeoDataFrame) -> list[str]:
 
 
 def _breeding(
-    breeding: gpd.GeoDataFrame | None, park: gpd.GeoSeries, *, method: str
+    breeding: gpd.GeoDataFrame | None, shapes: _Shapes, *, method: str
 ) -> tuple[Breeding, pd.DataFrame | None]:
     if breeding is None:
         return Breeding(), None
-    park_geom = park.iloc[0]
+    park_geom = shapes[_PARK].iloc[0]
     names = _feature_names(breeding)
     if breeding.geom_type.isin(["Point", "MultiPoint"]).all():
         inside = shapely.covered_by(breeding.geometry.values, park_geom)
@@ -263,9 +317,10 @@ def _breeding(
             "in_park": [f >= BREEDING_INSIDE_FRAC for f in inside_frac],
         }
     )
-    union = dissolve(breeding)
+    union = shapes[("breeding", None)]
     union_km2 = float(area_km2(union, method=method).iloc[0])
-    union_in_km2 = float(area_km2(intersection(union, park), method=method).iloc[0])
+    union_in = shapes.intersection(("breeding", None), _PARK)
+    union_in_km2 = float(area_km2(union_in, method=method).iloc[0])
     return Breeding(
         breeding_basis="area of polygons",
         breeding_features=len(breeding),
@@ -276,11 +331,11 @@ def _breeding(
 
 
 def _competitor(
-    competitor: gpd.GeoDataFrame | None, current_range: gpd.GeoSeries, *, method: str
+    competitor: gpd.GeoDataFrame | None, shapes: _Shapes, current: Key, *, method: str
 ) -> CompetitorOverlap:
     if competitor is None:
         return CompetitorOverlap()
-    comp = overlap(current_range, dissolve(competitor), method=method)
+    comp = shapes.overlap(current, ("competitor", None), method=method)
     return CompetitorOverlap(
         competitor_overlap_km2=comp.overlap_km2,
         competitor_overlap_pct_of_range=comp.overlap_pct_of_range,
@@ -380,11 +435,11 @@ def _frame(geoms: gpd.GeoSeries, label: str) -> gpd.GeoDataFrame:
 def _analysis_layers(
     epochs: gpd.GeoDataFrame,
     current: str,
-    park: gpd.GeoSeries,
+    shapes: _Shapes,
     layers: Mapping[str, gpd.GeoDataFrame],
-    current_range: gpd.GeoSeries,
 ) -> dict[str, gpd.GeoDataFrame]:
     crs = epochs.crs
+    park, current_range = shapes[_PARK], shapes[("range", current)]
     first = gpd.GeoSeries([epochs.geometry.iloc[0]], crs=crs)
     parts = lost_and_retained(first, current_range)
     outside = gpd.GeoSeries([shapely.difference(current_range.iloc[0], park.iloc[0])], crs=crs)
@@ -396,14 +451,16 @@ def _analysis_layers(
         "range_retained": _frame(
             parts.geometry.loc[["retained"]], "retained since the first epoch"
         ),
-        "park_in_current_range": _frame(intersection(park, current_range), "park ∩ current range"),
+        "park_in_current_range": _frame(
+            shapes.intersection(_PARK, ("range", current)), "park ∩ current range"
+        ),
         "current_range_outside_park": _frame(dissolve(outside), "current range outside the park"),
         "aoo_cells": gpd.GeoDataFrame(geometry=aoo_cells(current_range), crs=crs),
     }
     if "competitor" in layers:
         out["competitor"] = layers["competitor"]
         out["competitor_overlap"] = _frame(
-            intersection(current_range, dissolve(layers["competitor"])),
+            shapes.intersection(("range", current), ("competitor", None)),
             "current range ∩ competitor",
         )
     for role in ("breeding", "borders"):
@@ -532,13 +589,15 @@ def compute(
         name=f"range layer {source!r}" if source else "the range layer",
     )
     current = _current_epoch(current_epoch, epochs)
-    current_range = gpd.GeoSeries([epochs.geometry.loc[current]], crs=crs)
+    shapes = _Shapes(projected, progress)
+    for epoch, geom in epochs.geometry.items():
+        shapes.add(("range", str(epoch)), geom)
+    current_range = shapes[("range", current)]
     if current_range.iloc[0].is_empty:
         raise EmptyLayerError(f"the current range (epoch {current!r}) is empty")
-    park = dissolve(projected["park"])
-    park_km2 = float(area_km2(park, method=method).iloc[0])
+    park_km2 = float(area_km2(shapes[_PARK], method=method).iloc[0])
     published = _published_areas(projected["range"], published_area_field, epoch_field)
-    epoch_metrics = _epochs(epochs, park, borders, borders_name_field, published, method)
+    epoch_metrics = _epochs(epochs, shapes, borders, borders_name_field, published, method)
     now = next(e for e in epoch_metrics if e.epoch == current)
     coverage = Coverage(
         current_epoch=current,
@@ -548,11 +607,12 @@ def compute(
         park_share_of_current_range_pct=share_pct(now.park_in_range_km2, now.area_km2),
         park_outside_current_range_km2=max(0.0, park_km2 - now.park_in_range_km2),
     )
-    national = _national_share(borders, borders_name_field, park, current_range, method=method)
+    now_key = ("range", current)
+    national = _national_share(borders, borders_name_field, shapes, now_key, method=method)
 
     _note(progress, "breeding areas and competitor overlap")
-    breeding, breeding_table = _breeding(projected.get("breeding"), park, method=method)
-    competitor = _competitor(projected.get("competitor"), current_range, method=method)
+    breeding, breeding_table = _breeding(projected.get("breeding"), shapes, method=method)
+    competitor = _competitor(projected.get("competitor"), shapes, now_key, method=method)
 
     _note(progress, "IUCN range metrics (EOO, AOO)")
     redlist = _redlist(current_range, method=method)
@@ -587,8 +647,9 @@ def compute(
     )
     _note(progress, "checking claims")
     result = dataclasses.replace(result, claims=_check_claims(claims, result))
+    _note(progress, "range lost and retained, inside and outside the park")
     return dataclasses.replace(
         result,
         tables=_tables(result, breeding_table),
-        layers=_analysis_layers(epochs, current, park, projected, current_range),
+        layers=_analysis_layers(epochs, current, shapes, projected),
     )

@@ -28,6 +28,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
@@ -51,6 +52,7 @@ __all__ = [
     "coverage_chart",
     "figure_to_png",
     "overview_map",
+    "simplify_for_display",
 ]
 
 #: Legend text per layer role, used where ``labels`` gives none.
@@ -69,6 +71,10 @@ WHITE = palette.WHITE.hex
 _EXTENTS = ("current", "all")
 _MAP_WIDTH_IN = 7.0
 _OVERVIEW_WIDTH_IN = 10.0
+#: Maps are drawn for this resolution by default (dots per inch): print quality.
+MAX_DPI = 300.0
+#: Geometries are simplified to this fraction of a pixel at ``max_dpi`` before drawing.
+_PIXEL_FRACTION = 0.25
 
 
 # ---------------------------------------------------------------------------- shared helpers
@@ -133,6 +139,103 @@ def _thousands(value: float, _pos: int | None = None) -> str:
     return f"{value:,.0f}" if abs(value) >= 1 else f"{value:g}"
 
 
+# ---------------------------------------------------------------------------- display resolution
+def simplify_for_display(geoms: gpd.GeoSeries, *, tolerance: float) -> gpd.GeoSeries:
+    """Simplify polygons to ``tolerance`` map units for drawing; shared borders stay shared.
+
+    When features share vertices and form a valid coverage (no overlaps; countries,
+    districts), the whole coverage is simplified together (``shapely.coverage_simplify``),
+    so neighbours keep one common border. Otherwise each polygon part is simplified on its
+    own and keeps its topology: Douglas-Peucker, and where that breaks the part (rings
+    crossing, the part or a hole collapsing) ``simplify(preserve_topology=True)``; polygons
+    come back as multipolygons. Points, lines and empty or missing geometries are
+    returned unchanged.
+
+    Parameters
+    ----------
+    geoms
+        Geometries in a projected CRS.
+    tolerance
+        How far a simplified outline may depart from the original, in map units (> 0; GEOS
+        may move a ring's start vertex up to about 1.5 times as far). A quarter of a pixel
+        keeps the drawn map unchanged to the eye.
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        A new series, same index and CRS.
+
+    Raises
+    ------
+    ValueError
+        If ``tolerance`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import shapely
+    >>> wiggly = shapely.Polygon([(0, 0), (5, 0.001), (10, 0), (10, 10), (0, 10)])
+    >>> out = simplify_for_display(gpd.GeoSeries([wiggly], crs=3035), tolerance=0.01)
+    >>> shapely.get_num_coordinates(out.values).tolist()
+    [5]
+    """
+    if not (math.isfinite(tolerance) and tolerance > 0):
+        raise ValueError(f"tolerance must be a positive number of map units, got {tolerance!r}")
+    values = np.asarray(geoms.values, dtype=object)
+    present = np.array([g is not None for g in values], dtype=bool)
+    polygonal = present.copy()
+    polygonal[present] = np.isin(shapely.get_type_id(values[present]), (3, 6)) & ~shapely.is_empty(
+        values[present]
+    )
+    out = values.copy()
+    polys = values[polygonal]
+    if len(polys) > 1 and _is_coverage(polys):
+        out[polygonal] = shapely.coverage_simplify(polys, tolerance)
+    elif len(polys):
+        # part by part: GEOS checks every ring of a geometry against every other, which
+        # takes minutes on a dissolved layer of thousands of parts, seconds part by part
+        parts, owner = shapely.get_parts(polys, return_index=True)
+        # Douglas-Peucker first (5x faster); where it breaks a part (a ring crossing
+        # itself or a hole, a part or a hole collapsing), the topology-preserving
+        # simplifier redoes it
+        simple = shapely.simplify(parts, tolerance, preserve_topology=False)
+        holes = shapely.get_num_interior_rings
+        broken = ~shapely.is_valid(simple) | shapely.is_empty(simple)
+        broken |= holes(simple) != holes(parts)
+        simple[broken] = shapely.simplify(parts[broken], tolerance, preserve_topology=True)
+        out[polygonal] = shapely.multipolygons(simple, indices=owner)
+    return gpd.GeoSeries(out, index=geoms.index, crs=geoms.crs)
+
+
+def _is_coverage(polys: NDArray[Any]) -> bool:
+    """Tell whether polygons share vertices and form a valid coverage (no overlaps, no slivers).
+
+    The vertex test is cheap and sorts out overlapping circles and the like at once; only
+    layers whose features do share vertices are checked as a coverage.
+    """
+    xy, owner = shapely.get_coordinates(polys, return_index=True)
+    order = np.lexsort((owner, xy[:, 1], xy[:, 0]))
+    x, y, who = xy[order, 0], xy[order, 1], owner[order]
+    shared = (x[1:] == x[:-1]) & (y[1:] == y[:-1]) & (who[1:] != who[:-1])
+    return bool(shared.any()) and bool(shapely.coverage_is_valid(polys))
+
+
+def _display_layer(
+    frame: gpd.GeoDataFrame | None, *, view: carto.View, width_in: float, max_dpi: float | None
+) -> gpd.GeoDataFrame | None:
+    """``frame`` with its polygons simplified to a fraction of a pixel (``None`` passes)."""
+    if frame is None or max_dpi is None or carto.is_empty(frame):
+        return frame
+    if not (math.isfinite(max_dpi) and max_dpi > 0):
+        raise ValueError(f"max_dpi must be a positive number of dots per inch, got {max_dpi!r}")
+    pixel = (view[2] - view[0]) / (width_in * max_dpi)
+    out = frame.copy()
+    out[frame.geometry.name] = simplify_for_display(
+        frame.geometry, tolerance=pixel * _PIXEL_FRACTION
+    )
+    return out
+
+
 # ---------------------------------------------------------------------------- overview
 def overview_map(
     *,
@@ -144,6 +247,7 @@ def overview_map(
     labels: Mapping[str, str] | None = None,
     title: str = "",
     extent: str = "current",
+    max_dpi: float | None = MAX_DPI,
 ) -> Figure:
     """Draw the overview map: range epochs, park, competitor, breeding areas and borders.
 
@@ -167,6 +271,11 @@ def overview_map(
     extent
         ``"current"`` zooms to the current range and the park (plus a margin); ``"all"``
         shows all epochs and the park.
+    max_dpi
+        The highest resolution the figure is meant for, in dots per inch (> 0): polygons are
+        simplified to a quarter of a pixel at it before drawing (shared borders stay shared),
+        so a layer of millions of vertices draws in a moment and looks the same. ``None``
+        draws every vertex.
 
     Returns
     -------
@@ -206,6 +315,12 @@ def overview_map(
     view = carto.padded_view(
         focus, aspect=map_h / _MAP_WIDTH_IN, margin=0.08, min_pad=2_000 / unit_m
     )
+    label_borders = borders
+    epochs, park, borders, competitor, breeding = (
+        _display_layer(frame, view=view, width_in=_OVERVIEW_WIDTH_IN, max_dpi=max_dpi)
+        for frame in (epochs, park, borders, competitor, breeding)
+    )
+    assert epochs is not None and park is not None
 
     with carto.style():
         fig = _new_figure(_OVERVIEW_WIDTH_IN, map_h + 1.2)
@@ -214,7 +329,7 @@ def overview_map(
         handles: list[Any] = []
         texts: list[str] = []
 
-        carto.draw_borders(ax, borders)
+        carto.draw_borders(ax, borders, autolim=False)
         colours, edges = _epoch_styles(len(epochs))
         for i, (epoch, geom) in enumerate(zip(epochs["epoch"], epochs.geometry, strict=True)):
             is_current = i == len(epochs) - 1
@@ -224,7 +339,7 @@ def overview_map(
                 "linewidth": 0.7,
                 "alpha": 0.9,
             }
-            carto.add_polygons(ax, [geom], zorder=1 + i / (len(epochs) + 1), **style)
+            carto.add_polygons(ax, [geom], autolim=False, zorder=1 + i / (len(epochs) + 1), **style)
             handles.append(Patch(**style))
             suffix = " (current)" if is_current and len(epochs) > 1 else ""
             texts.append(f"{names['range']}, {safe_text(epoch)}{suffix}")
@@ -237,7 +352,7 @@ def overview_map(
                 "linewidth": 0.9,
                 "alpha": 0.75,
             }
-            carto.add_polygons(ax, list(competitor.geometry), zorder=3, **comp_style)
+            carto.add_polygons(ax, list(competitor.geometry), autolim=False, zorder=3, **comp_style)
             handles.append(Patch(**comp_style))
             texts.append(names["competitor"])
         if _draw_park(ax, park, linewidth=2.4):
@@ -255,7 +370,7 @@ def overview_map(
 
         carto.hold_view(ax, view)
         carto.add_graticule(ax, crs, view)
-        carto.label_countries(ax, borders, view)
+        carto.label_countries(ax, label_borders, view)
         carto.add_scale_bar(ax, metres_per_unit=unit_m)
         centre = ((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
         carto.add_north_arrow(ax, carto.north_angle_deg(crs, *centre))
@@ -284,6 +399,7 @@ def _draw_park(ax: Axes, park: gpd.GeoDataFrame, *, linewidth: float) -> bool:
         ax,
         list(park.geometry),
         halo=True,
+        autolim=False,
         facecolor="none",
         edgecolor=PARK,
         linewidth=linewidth,
@@ -300,7 +416,7 @@ def _draw_breeding(ax: Axes, breeding: gpd.GeoDataFrame) -> Any:
         "linewidth": 1.3,
     }
     # under the park outline (zorder 5), so a large breeding area never hides the park
-    polys = carto.add_polygons(ax, geoms, zorder=4.8, halo=True, **polygon_style)
+    polys = carto.add_polygons(ax, geoms, autolim=False, zorder=4.8, halo=True, **polygon_style)
     points = carto.point_coords(geoms)
     marker_style: dict[str, Any] = {
         "marker": "o",
@@ -330,6 +446,7 @@ def contraction_map(
     borders: gpd.GeoDataFrame | None = None,
     title: str = "",
     labels: Mapping[str, str] | None = None,
+    max_dpi: float | None = MAX_DPI,
 ) -> Figure:
     """Draw the range contraction as small multiples, one panel per epoch.
 
@@ -346,6 +463,8 @@ def contraction_map(
         Figure title.
     labels
         Legend text per role (``range``, ``park``, ``borders``), as for :func:`overview_map`.
+    max_dpi
+        As for :func:`overview_map`.
 
     Returns
     -------
@@ -371,9 +490,16 @@ def contraction_map(
     panel_h = min(max(panel_w * raw_aspect, panel_w * 0.6), panel_w * 1.4)
     unit_m = carto.metres_per_unit(crs)
     view = carto.padded_view(focus, aspect=panel_h / panel_w, margin=0.06, min_pad=1_000 / unit_m)
+    park_drawn, borders = (
+        _display_layer(frame, view=view, width_in=panel_w, max_dpi=max_dpi)
+        for frame in (park, borders)
+    )
+    assert park_drawn is not None
     areas = list(_numbers(epochs["area_km2"])) if "area_km2" in epochs.columns else [math.nan] * n
     colours, edges = _epoch_styles(n)
-    geoms = list(epochs.geometry)
+    drawn = _display_layer(epochs, view=view, width_in=panel_w, max_dpi=max_dpi)
+    assert drawn is not None
+    geoms = list(drawn.geometry)
 
     with carto.style():
         height = nrows * (panel_h + 0.35) + (0.5 if title else 0.0) + 0.45
@@ -384,11 +510,12 @@ def contraction_map(
             fig.delaxes(ax)
         for i, ax in enumerate(axes[:n]):
             carto.map_axes(ax, view, adjustable="box")
-            carto.draw_borders(ax, borders, faint=True)
+            carto.draw_borders(ax, borders, faint=True, autolim=False)
             earlier = [g for g in geoms[:i] if g is not None]
             carto.add_polygons(
                 ax,
                 earlier,
+                autolim=False,
                 facecolor="none",
                 edgecolor=palette.EARLIER_RANGE.hex,
                 linewidth=0.7,
@@ -398,12 +525,13 @@ def contraction_map(
             carto.add_polygons(
                 ax,
                 [geoms[i]],
+                autolim=False,
                 facecolor=colours[i],
                 edgecolor=edges[i],
                 linewidth=0.7,
                 zorder=1,
             )
-            _draw_park(ax, park, linewidth=1.6)
+            _draw_park(ax, park_drawn, linewidth=1.6)
             area = "" if math.isnan(areas[i]) else f"  ·  {_format_area(areas[i])} km²"
             ax.set_title(f"{safe_text(epochs['epoch'].iloc[i])}{area}", loc="left")
         carto.add_scale_bar(axes[0], metres_per_unit=unit_m, fraction=0.3)

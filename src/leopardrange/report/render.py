@@ -494,6 +494,8 @@ def write(
     """
     with atomic_output_dir(out_dir, overwrite=overwrite) as tmp:
         figures = build_figures(result, progress)
+        if progress is not None:
+            progress("writing tables, metrics and the report")
         (tmp / "maps").mkdir()
         for fig in figures:
             (tmp / fig.path).write_bytes(fig.png)
