@@ -100,10 +100,14 @@ class GridCheck:
 
     Examples
     --------
+    Cells of 100 US survey feet in a Californian state plane zone are 30.48 m wide:
+
     >>> from rasterio.transform import from_origin
-    >>> checked = check_grid("EPSG:32645", from_origin(500_000, 3_000_300, 100, 100), (3, 4))
-    >>> checked.cell_size_m, round(checked.max_scale_error_pct, 2)
-    ((100.0, 100.0), 0.04)
+    >>> checked = check_grid("EPSG:2227", from_origin(6_000_000, 2_100_000, 100, 100), (3, 4))
+    >>> [round(v, 2) for v in checked.cell_size_m], round(checked.max_scale_error_pct, 3)
+    ([30.48, 30.48], 0.007)
+    >>> checked.scale.crs
+    'EPSG:2227 (NAD83 / California zone 3 (ftUS))'
     """
 
     cell_size_m: tuple[float, float]
