@@ -100,8 +100,8 @@ class Category:
     --------
     >>> lost = Category("lost", "Range lost", Symbol("fill", (215, 25, 28, 150)))
     >>> style = LayerStyle(field="status", categories=(lost,))
-    >>> style.renderer, style.colours
-    ('categorizedSymbol', [(215, 25, 28, 150)])
+    >>> style.renderer, style.field, [c.label for c in style.categories]
+    ('categorizedSymbol', 'status', ['Range lost'])
     """
 
     value: str
@@ -135,11 +135,12 @@ class LayerStyle:
 
     Examples
     --------
-    A fill style drawn on a line layer becomes a line of the fill's colour:
+    A translucent fill drawn on a line layer becomes an opaque line of the fill's colour:
 
     >>> style = LayerStyle(symbol=Symbol("fill", (215, 25, 28, 150)), opacity=0.8)
-    >>> style.renderer, style.for_kind("line").symbol.kind, style.for_kind("line").colours
-    ('singleSymbol', 'line', [(215, 25, 28, 255)])
+    >>> line = style.for_kind("line").symbol
+    >>> style.renderer, line.kind, line.colour[:3] == style.symbol.colour[:3], line.colour[3]
+    ('singleSymbol', 'line', True, 255)
     """
 
     symbol: Symbol | None = None
@@ -369,8 +370,8 @@ def analysis_style(
 
     Examples
     --------
-    >>> analysis_style("range_lost", "polygon").colours
-    [(215, 25, 28, 150)]
+    >>> analysis_style("range_lost", "polygon").colours == [palette.RANGE_LOST.rgba(150)]
+    True
     >>> epochs = analysis_style("range_epochs", "polygon", epochs=["1970s", "2000s", "2015"])
     >>> epochs.field, [c.value for c in epochs.categories]
     ('epoch', ['1970s', '2000s', '2015'])
