@@ -78,6 +78,16 @@ def require_crs(data: gpd.GeoDataFrame | gpd.GeoSeries, *, name: str = "layer") 
     ------
     CRSError
         If the data has no CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> require_crs(gpd.GeoSeries([shapely.Point(131, 43)], crs="EPSG:4326")).name
+    'WGS 84'
+    >>> require_crs(gpd.GeoSeries([shapely.Point(131, 43)]), name="layer 'dens'")
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.CRSError: layer 'dens' has no CRS; pass --assume-crs EPSG:4326 ...
     """
     if data.crs is None:
         raise CRSError(
@@ -88,7 +98,13 @@ def require_crs(data: gpd.GeoDataFrame | gpd.GeoSeries, *, name: str = "layer") 
 
 
 def is_equal_area(crs: Any) -> bool:
-    """Tell whether ``crs`` is a projected equal-area CRS (LAEA, Albers, Mollweide, …)."""
+    """Tell whether ``crs`` is a projected equal-area CRS (LAEA, Albers, Mollweide, …).
+
+    Examples
+    --------
+    >>> is_equal_area("EPSG:3035"), is_equal_area("EPSG:32652"), is_equal_area("EPSG:4326")
+    (True, False, False)
+    """
     crs = CRS.from_user_input(crs)
     if not crs.is_projected or crs.coordinate_operation is None:
         return False
@@ -519,7 +535,14 @@ def analysis_crs(
 
 
 def local_metric_crs(data: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
-    """Return the UTM CRS (WGS 84) of the zone holding the data's centre, for distances in m."""
+    """Return the UTM CRS (WGS 84) of the zone holding the data's centre, for distances in m.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> local_metric_crs(datasets.load("park")).name
+    'WGS 84 / UTM zone 52N'
+    """
     require_crs(data)
     utm = data.estimate_utm_crs()
     return CRS.from_user_input(utm)

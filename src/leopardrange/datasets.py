@@ -100,6 +100,12 @@ def data_dir() -> Path:
     ------
     DataSourceError
         If neither folder exists (an install without the data, e.g. a bare sdist build).
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> sorted(p.name for p in datasets.data_dir().glob("*.tif"))
+    ['elevation.tif', 'landcover.tif']
     """
     packaged = importlib.resources.files("leopardrange") / _PACKAGED
     if isinstance(packaged, Path) and packaged.is_dir():
@@ -169,6 +175,13 @@ def layers() -> list[str]:
     -------
     list of str
         E.g. ``["countries", "park", "park_units", "china_np", ...]``.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> layers = datasets.layers()
+    >>> len(layers), layers[:3]
+    (11, ['countries', 'park', 'park_units'])
     """
     import pyogrio
 
@@ -198,6 +211,15 @@ def load(layer: str, *, where: str | None = None) -> gpd.GeoDataFrame:
         If ``layer`` is not in the GeoPackage (the message lists the valid layers).
     DataSourceError
         If the GeoPackage is missing or the filter fails.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> park = datasets.load("park")
+    >>> park.crs.to_string(), park["name"].tolist()
+    ('EPSG:4326', ['Land of the Leopard', 'Land of the Leopard – Gamov cluster'])
+    >>> datasets.load("park_units", where="name = 'Kedrovaya Pad'")["established"].tolist()
+    ['1916/1925']
     """
     from leopardrange.io import read_layer
 
@@ -217,6 +239,13 @@ def landcover_classes() -> dict[int, str]:
     dict of int to str
         ``{0: "Water bodies", 1: "Evergreen needleleaf forests", …, 16: "Barren"}``; the
         raster's nodata value (255) is not a class.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> classes = datasets.landcover_classes()
+    >>> len(classes), classes[1], classes[12]
+    (17, 'Evergreen needleleaf forests', 'Croplands')
     """
     import rasterio
 
@@ -245,6 +274,13 @@ class Attribution:
         Where that licence is published.
     sources
         The sources the data was built from, in one line.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> credit = datasets.attribution("park")
+    >>> str(credit), credit.licence, credit.licence_url
+    ('© OpenStreetMap contributors', 'ODbL-1.0', 'https://opendatacommons.org/licenses/odbl/1-0/')
     """
 
     text: str

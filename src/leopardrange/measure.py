@@ -56,6 +56,15 @@ def densify(data: gpd.GeoSeries) -> gpd.GeoSeries:
     -------
     GeoSeries
         Same index and CRS, edges split where longer than the limit.
+
+    Examples
+    --------
+    A 1° x 0.5° box has 5 vertices; split into 0.01° edges it has 301:
+
+    >>> import geopandas as gpd, shapely
+    >>> box = gpd.GeoSeries([shapely.box(130, 43, 131, 43.5)], crs="EPSG:4326")
+    >>> int(shapely.get_num_coordinates(densify(box).iloc[0]))
+    301
     """
     crs = require_crs(data)
     step = MAX_SEGMENT_DEG if crs.is_geographic else MAX_SEGMENT_M * _metres_to_units(crs)
@@ -137,7 +146,31 @@ def area_km2(
 
 
 def total_area_km2(data: gpd.GeoDataFrame | gpd.GeoSeries, *, method: str = "equal_area") -> float:
-    """Area of the union of all polygons in km² (overlaps counted once)."""
+    """Area of the union of all polygons in km² (overlaps counted once).
+
+    Parameters
+    ----------
+    data
+        Polygons with a CRS.
+    method
+        ``"equal_area"`` (default) or ``"geodesic"``, as for :func:`area_km2`.
+
+    Returns
+    -------
+    float
+        Area in km².
+
+    Examples
+    --------
+    Two 3 x 2 km rectangles sharing 2 km²: 6 + 6 - 2 = 10 km².
+
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> two = gpd.GeoSeries([shapely.box(0, 0, 3000, 2000), shapely.box(2000, 0, 5000, 2000)],
+    ...                     crs=laea)
+    >>> float(area_km2(two).sum()), total_area_km2(two)
+    (12.0, 10.0)
+    """
     geoms = _as_geoseries(data)
     union = gpd.GeoSeries([shapely.union_all(geoms.values)], crs=geoms.crs)
     return float(area_km2(union, method=method).iloc[0])

@@ -55,7 +55,21 @@ qgz_opt = click.option(
 
 
 def landcover_opts(func: _F) -> _F:
-    """``--landcover``, ``--legend`` and ``--habitat-classes`` (checked by :func:`_legend`)."""
+    """``--landcover``, ``--legend`` and ``--habitat-classes`` (checked by :func:`_legend`).
+
+    Examples
+    --------
+    >>> @click.command()
+    ... @landcover_opts
+    ... def run(landcover, legend, habitat_classes):
+    ...     click.echo(f"{landcover} {legend} {habitat_classes}")
+    >>> [p.opts[0] for p in run.params]
+    ['--landcover', '--legend', '--habitat-classes']
+    >>> from click.testing import CliRunner
+    >>> result = CliRunner().invoke(run, ["--landcover", "lc.tif", "--habitat-classes", "1-5"])
+    >>> result.output.strip()
+    'lc.tif None 1-5'
+    """
     for option in reversed(
         (
             click.option(

@@ -38,7 +38,17 @@ pass --assume-crs EPSG:4326 if you know what it is.
 
 
 class LazyGroup(click.Group):
-    """A click group that lists entry-point commands and imports one only when it runs."""
+    """A click group that lists entry-point commands and imports one only when it runs.
+
+    Examples
+    --------
+    >>> ctx = click.Context(main_group)
+    >>> names = main_group.list_commands(ctx)
+    >>> "corridor" in names, "report" in names
+    (True, True)
+    >>> main_group.get_command(ctx, "corridor").name, main_group.get_command(ctx, "nope")
+    ('corridor', None)
+    """
 
     def _entry_points(self) -> dict[str, EntryPoint]:
         return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
@@ -191,6 +201,27 @@ def main() -> None:
     """Console-script entry point.
 
     SIGTERM is handled like Ctrl-C, so a terminated run removes its partial outputs too.
+
+    Examples
+    --------
+    It reads the command line from :data:`sys.argv` and exits with the command's status:
+    0 on success, 1 for an error (one line on stderr), 2 for a usage error.
+
+    >>> import signal
+    >>> from unittest import mock
+    >>> sigterm = signal.getsignal(signal.SIGTERM)
+    >>> def run(*args):
+    ...     with mock.patch.object(sys, "argv", ["leopardrange", *args]):
+    ...         try:
+    ...             main()
+    ...         except SystemExit as done:
+    ...             return done.code
+    >>> run("--version")
+    leopardrange, version ...
+    0
+    >>> run("info", "no_such_file.gpkg"), run("info", "--no-such-option")
+    (1, 2)
+    >>> _ = signal.signal(signal.SIGTERM, sigterm)
     """
     import signal
 

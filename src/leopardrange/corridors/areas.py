@@ -258,6 +258,14 @@ class Overlap:
         Their area (cells x cell area).
     note : str
         What was done, in one sentence.
+
+    Examples
+    --------
+    >>> a = np.array([[1, 1, 0, 0]], dtype=bool)
+    >>> b = np.array([[0, 1, 1, 0]], dtype=bool)
+    >>> done = resolve_overlap(a, b, mode="dissolve", cell_area_km2=0.01).overlap
+    >>> done.mode, done.shared_cells, done.shared_km2
+    ('dissolve', 1, 0.01)
     """
 
     mode: str

@@ -78,6 +78,17 @@ class CircuitResult:
         Per pair (``"1_2"``) or id (``"3"``) with ``pair_maps``; advanced mode: key ``""``.
     metrics : dict
         Options, component count, solver, iterations and residuals (``metrics.json``).
+
+    Examples
+    --------
+    One ampere from focal id 1 to focal id 2 crosses all three cells of a 1 x 3 strip:
+
+    >>> result = run_circuit(np.ones((1, 3)), np.array([[1, 0, 2]]), neighbors=4)
+    >>> result.resistances
+       from  to  resistance
+    0     1   2         2.0
+    >>> result.cumulative_current.tolist()
+    [[1.0, 1.0, 1.0]]
     """
 
     mode: str

@@ -149,6 +149,14 @@ class ResistanceGrid:
         :func:`~leopardrange.corridors.build_resistance` wrote it, else "".
     scale : ScaleError, optional
         The grid's scale error (:func:`~leopardrange.corridors.grid.check_grid`).
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> grid = ResistanceGrid(np.ones((2, 3)), from_origin(500_000, 3_000_200, 100, 100),
+    ...                       "EPSG:32645", (100.0, 100.0), "R.tif")
+    >>> grid.shape, grid.bounds, grid.cell_area_km2
+    ((2, 3), (500000.0, 3000000.0, 500300.0, 3000200.0), 0.01)
     """
 
     values: np.ndarray
@@ -440,6 +448,25 @@ class CorridorResult:
         What was done where the areas share cells.
     landcover : LandCover, optional
         The land cover the habitat share was measured on.
+
+    Examples
+    --------
+    Across a uniform 3 x 6 grid the path runs straight along the middle row, and the
+    corridor (within 10 % of the least cost) is that row:
+
+    >>> import shapely, tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((3, 6)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> result = least_cost_corridor(tif, shapely.Point(500_050, 3_000_150),
+    ...                              shapely.Point(500_550, 3_000_150))
+    >>> result.path.length, result.cwd_source[1].tolist()
+    (500.0, [0.0, 100.0, 200.0, 300.0, 400.0, 500.0])
+    >>> result.corridor.astype(int)
+    array([[0, 0, 0, 0, 0, 0],
+           [1, 1, 1, 1, 1, 1],
+           [0, 0, 0, 0, 0, 0]])
     """
 
     grid: ResistanceGrid

@@ -105,6 +105,14 @@ class CostDistanceResult:
     max_scale_error_pct : float
         The grid's largest scale error (percent): how far distances on it may stray from
         ground metres (see :mod:`leopardrange.corridors.grid`).
+
+    Examples
+    --------
+    >>> result = CostDistanceResult(path=Path("cwd.tif"), neighbors=8,
+    ...     cell_size_m=(100.0, 100.0), source_cells=1, reached_cells=11,
+    ...     unreached_cells=0, nodata_cells=1, max_cost_distance=382.8)
+    >>> result.reached_cells + result.unreached_cells + result.nodata_cells
+    12
     """
 
     path: Path
@@ -513,6 +521,14 @@ def cost_distance_raster(
     OutputExistsError
         ``out_path`` exists and ``overwrite`` is False.
 
+    Notes
+    -----
+    Peak memory is one 4-byte word per cell (8 bytes for float64 or 32-bit integer
+    rasters, which float32 cannot hold exactly), plus a resistance copy of the same
+    width for 16 neighbours, plus a 64 MB GDAL cache and the frontier. Distances
+    are accumulated in float64 and rounded to float32 once, when written. A raster
+    whose cells would not fit in the memory available is refused before reading.
+
     Examples
     --------
     >>> import tempfile, shapely
@@ -528,18 +544,9 @@ def cost_distance_raster(
     >>> done.reached_cells, done.max_cost_distance, round(done.max_scale_error_pct, 2)
     (12, 382.8..., 0.04)
 
-    Notes
-    -----
-    Peak memory is one 4-byte word per cell (8 bytes for float64 or 32-bit integer
-    rasters, which float32 cannot hold exactly), plus a resistance copy of the same
-    width for 16 neighbours, plus a 64 MB GDAL cache and the frontier. Distances
-    are accumulated in float64 and rounded to float32 once, when written. A raster
-    whose cells would not fit in the memory available is refused before reading.
+    A mask of source cells works as well as geometries:
 
-    Examples
-    --------
-    >>> import tempfile, rasterio
-    >>> from rasterio.transform import from_origin
+    >>> import rasterio
     >>> folder = Path(tempfile.mkdtemp())
     >>> grid = dict(driver="GTiff", width=4, height=1, count=1, dtype="float32",
     ...             crs="EPSG:3035", transform=from_origin(4_321_000, 3_210_100, 100, 100))
@@ -715,6 +722,21 @@ def least_cost_path(
     UnreachableError
         No target cell has a cost distance: they are cut off from every source by
         nodata cells, or lie beyond ``max_cost``.
+
+    Examples
+    --------
+    From the top-left corner of a uniform 3 x 4 grid to the bottom-right cell:
+    two diagonal steps, then one along the row.
+
+    >>> r = np.ones((3, 4))
+    >>> corner = np.zeros((3, 4), dtype=bool)
+    >>> corner[0, 0] = True
+    >>> cwd = cost_distance(r, corner, cell_size_m=100.0)
+    >>> least_cost_path(cwd, r, (2, 3), cell_size_m=100.0)
+    array([[0, 0],
+           [1, 1],
+           [2, 2],
+           [2, 3]])
     """
     c = np.asarray(cwd)
     r = np.asarray(resistance)
@@ -773,6 +795,16 @@ def path_to_xy(path: np.ndarray, transform: Any) -> np.ndarray:
     -------
     ndarray of float64, shape (n, 2)
         ``(x, y)`` of each cell centre, in the raster's CRS units.
+
+    Examples
+    --------
+    >>> from rasterio.transform import from_origin
+    >>> cells = np.array([[0, 0], [1, 1], [2, 2], [2, 3]])
+    >>> path_to_xy(cells, from_origin(500_000, 3_000_300, 100, 100))
+    array([[ 500050., 3000250.],
+           [ 500150., 3000150.],
+           [ 500250., 3000050.],
+           [ 500350., 3000050.]])
     """
     p = np.asarray(path, dtype=np.float64).reshape(-1, 2)
     rows, cols = p[:, 0] + 0.5, p[:, 1] + 0.5
@@ -794,6 +826,13 @@ def path_length_m(path: np.ndarray, cell_size_m: float | tuple[float, float]) ->
     -------
     float
         Path length in metres (0 for a single cell).
+
+    Examples
+    --------
+    Two diagonal steps and one straight step on 100 m cells: 2 x 141.4 m + 100 m.
+
+    >>> round(path_length_m(np.array([[0, 0], [1, 1], [2, 2], [2, 3]]), 100.0), 1)
+    382.8
     """
     xm, ym = _cell_size(cell_size_m)
     d = np.diff(np.asarray(path, dtype=np.float64).reshape(-1, 2), axis=0)

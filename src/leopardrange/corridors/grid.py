@@ -71,6 +71,14 @@ class ScaleError:
         Where that largest error is, in degrees.
     crs : str
         The CRS's label (:func:`leopardrange.crs.crs_label`).
+
+    Examples
+    --------
+    On its central meridian (87 E) UTM shrinks distances by its scale factor 0.9996:
+
+    >>> utm = grid_scale_error("EPSG:32645", (500_000, 3_000_000, 520_000, 3_010_000))
+    >>> round(utm.max_scale_error_pct, 2), round(utm.lon), utm.crs
+    (0.04, 87, 'EPSG:32645 (WGS 84 / UTM zone 45N)')
     """
 
     max_scale_error_pct: float
@@ -89,6 +97,17 @@ class GridCheck:
         ``(x, y)`` cell width and height in metres (the CRS's unit converted).
     scale : ScaleError
         Its scale error.
+
+    Examples
+    --------
+    Cells of 100 US survey feet in a Californian state plane zone are 30.48 m wide:
+
+    >>> from rasterio.transform import from_origin
+    >>> checked = check_grid("EPSG:2227", from_origin(6_000_000, 2_100_000, 100, 100), (3, 4))
+    >>> [round(v, 2) for v in checked.cell_size_m], round(checked.max_scale_error_pct, 3)
+    ([30.48, 30.48], 0.007)
+    >>> checked.scale.crs
+    'EPSG:2227 (NAD83 / California zone 3 (ftUS))'
     """
 
     cell_size_m: tuple[float, float]
@@ -421,6 +440,15 @@ class RasterGrid:
         Cell size in metres.
     snapped_to : str or None
         The raster whose cells these are (its values are read without resampling).
+
+    Examples
+    --------
+    >>> from rasterio.crs import CRS
+    >>> from rasterio.transform import from_origin
+    >>> grid = RasterGrid(crs=CRS.from_epsg(32645), height=3, width=4, res=100.0,
+    ...                   transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> grid.shape, grid.bounds
+    ((3, 4), (500000.0, 3000000.0, 500400.0, 3000300.0))
     """
 
     crs: Any

@@ -71,6 +71,14 @@ class LandCover:
         The raster file.
     resampled : bool
         False when the raster's own cells were read (its grid is the grid).
+
+    Examples
+    --------
+    >>> from leopardrange.corridors.legend import read_legend
+    >>> lc = LandCover(np.array([[10.0, 30.0], [10.0, np.nan]]), read_legend("worldcover"),
+    ...                Path("lc.tif"), resampled=False)
+    >>> lc.legend.class_name(10), int(lc.habitat.sum())
+    ('Tree cover', 2)
     """
 
     codes: np.ndarray

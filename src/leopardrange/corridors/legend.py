@@ -86,6 +86,12 @@ class LandCoverClass:
         Whether the class counts as habitat (e.g. forest).
     colour : Colour or None
         Its colour on maps and in QGIS; None lets the map pick one.
+
+    Examples
+    --------
+    >>> tree = read_legend("worldcover").classes[0]
+    >>> tree.value, tree.name, tree.habitat
+    (10, 'Tree cover', True)
     """
 
     value: int

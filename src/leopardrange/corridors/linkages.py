@@ -80,6 +80,20 @@ class LinkageResult:
     grid : ResistanceGrid
     summary : dict
         metrics.json.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((3, 8)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> box = lambda x0, x1: shapely.box(500_000 + x0, 3_000_000, 500_000 + x1, 3_000_300)
+    >>> cores = gpd.GeoDataFrame({"name": ["West", "East"]}, crs="EPSG:32645",
+    ...                          geometry=[box(0, 200), box(600, 800)])
+    >>> net = linkage_network(tif, cores)
+    >>> net.cores["area_km2"].tolist(), list(net.graph.edges), net.unreachable
+    ([0.06, 0.06], [('West', 'East')], [])
     """
 
     cores: Any

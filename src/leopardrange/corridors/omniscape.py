@@ -80,7 +80,32 @@ class _Params:
 
 @dataclass
 class OmniscapeResult:
-    """Result of :func:`omniscape` (arrays on the habitat grid, NaN at nodata)."""
+    """Result of :func:`run_omniscape` (arrays on the habitat grid, NaN at nodata).
+
+    Attributes
+    ----------
+    grid : HabitatGrid
+    cumulative_current : ndarray of float64
+        Current summed over every moving window, in amperes.
+    flow_potential : ndarray of float64 or None
+        The same with every resistance set to 1: the current of an unobstructed landscape.
+    normalized_current : ndarray of float64 or None
+        ``cumulative_current / flow_potential``: above 1 where movement is channelled,
+        below 1 where it is impeded.
+    metrics : dict
+        Options, targets, tasks and units (``metrics.json``).
+
+    Examples
+    --------
+    A wall across a 9 x 9 habitat with one gap channels the current through the gap:
+
+    >>> habitat = np.ones((9, 9))
+    >>> habitat[:, 4] = np.nan
+    >>> habitat[4, 4] = 1.0
+    >>> result = run_omniscape(habitat, radius=3, client="synchronous")
+    >>> round(float(result.normalized_current[4, 4]), 1), result.metrics["units"]["current"]
+    (1.7, 'amperes')
+    """
 
     grid: HabitatGrid
     cumulative_current: np.ndarray

@@ -51,6 +51,22 @@ class PinchPointResult:
     all_to_one_current : ndarray of float64 or None
     linkage : LinkageResult
         The least-cost network the corridors come from.
+    metrics : dict
+        Options, per-link and per-core figures and units (``metrics.json``).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.ones((3, 5)), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> box = lambda x0, x1: shapely.box(500_000 + x0, 3_000_000, 500_000 + x1, 3_000_300)
+    >>> cores = gpd.GeoDataFrame({"name": ["West", "East"]}, crs="EPSG:32645",
+    ...                          geometry=[box(0, 100), box(400, 500)])
+    >>> result = pinch_points(tif, cores)
+    >>> result.pinchpoints.shape, list(result.linkage.cores["name"])
+    ((3, 5), ['West', 'East'])
     """
 
     links: Any
@@ -144,6 +160,30 @@ def pinch_points(
         A cut-off that is not positive.
     SourceError, SchemaError, CRSError, ResistanceError
         As for :func:`~leopardrange.corridors.linkage_network`.
+
+    Examples
+    --------
+    A wall with one gap between two cores: the whole current (1 A) squeezes through
+    the gap, a pinch point.
+
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> r = np.ones((3, 7))
+    >>> r[[0, 2], 3] = np.nan
+    >>> tif = write_resistance(r, Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_300, 100, 100))
+    >>> box = lambda x0, x1: shapely.box(500_000 + x0, 3_000_000, 500_000 + x1, 3_000_300)
+    >>> cores = gpd.GeoDataFrame({"name": ["West", "East"]}, crs="EPSG:32645",
+    ...                          geometry=[box(0, 100), box(600, 700)])
+    >>> result = pinch_points(tif, cores)
+    >>> float(result.pinchpoints[1, 3]), round(float(result.pinchpoints[1, 1]), 2)
+    (1.0, 0.41)
+    >>> link = result.links.iloc[0]
+    >>> float(link["cost_distance"]), int(link["corridor_cells"])
+    (600.0, 19)
+    >>> round(float(link["effective_resistance"]), 2)
+    1.51
     """
     import networkx as nx
     import pandas as pd

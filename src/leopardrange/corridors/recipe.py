@@ -151,6 +151,15 @@ class GridSpec:
         Widen the bounds or extent by this many metres on every side.
     max_scale_error_pct : float, default 1
         Refuse a grid CRS whose scale strays more than this from 1 over the grid (percent).
+
+    Examples
+    --------
+    One degree square around 43 N, 131 E at 5 km, on an equal-area CRS centred on it:
+
+    >>> from leopardrange.corridors.grid import recipe_grid
+    >>> grid = recipe_grid(GridSpec(bounds=(130.5, 42.5, 131.5, 43.5), resolution_m=5000))
+    >>> grid.shape, grid.crs.to_wkt()[:24]
+    ((24, 18), 'PROJCS["LAEA 43°N 131°E"')
     """
 
     bounds: tuple[float, float, float, float] | None = None
@@ -182,6 +191,23 @@ class ClassFactor:
     legend : str, optional
         The raster's legend (``"igbp"``, ``"worldcover"``, ``"corine"`` or a legend file):
         classes outside it are an error, and messages name the classes.
+
+    Examples
+    --------
+    Forest (class 1) costs 1 per metre, cropland (class 12) 20:
+
+    >>> import rasterio, tempfile
+    >>> import numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import build_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> profile = dict(driver="GTiff", width=3, height=1, count=1, dtype="float32",
+    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_100, 100, 100))
+    >>> with rasterio.open(folder / "lc.tif", "w", **profile) as dst:
+    ...     dst.write(np.array([[[1, 12, 1]]], dtype="float32"))
+    >>> lc = ClassFactor("land cover", folder / "lc.tif", costs={1: 1.0, 12: 20.0})
+    >>> build_resistance(ResistanceRecipe(GridSpec(snap_to=folder / "lc.tif"), (lc,))).values
+    array([[ 1., 20.,  1.]], dtype=float32)
     """
 
     name: str
@@ -212,6 +238,24 @@ class BandFactor:
         of its values.
     resampling : str, default "bilinear"
         rasterio resampling method name.
+
+    Examples
+    --------
+    Lowland (below 100 m) costs 2, the hills 1, above 600 m 3:
+
+    >>> import rasterio, tempfile
+    >>> import numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import build_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> profile = dict(driver="GTiff", width=3, height=1, count=1, dtype="float32",
+    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_100, 100, 100))
+    >>> with rasterio.open(folder / "dem.tif", "w", **profile) as dst:
+    ...     dst.write(np.array([[[50, 400, 900]]], dtype="float32"))
+    >>> dem = BandFactor("elevation", folder / "dem.tif", breaks=(100.0, 600.0),
+    ...                  costs=(2.0, 1.0, 3.0))
+    >>> build_resistance(ResistanceRecipe(GridSpec(snap_to=folder / "dem.tif"), (dem,))).values
+    array([[2., 1., 3.]], dtype=float32)
     """
 
     name: str
@@ -246,6 +290,22 @@ class DistanceFactor:
     function : {"exponential", "linear"}
     layer, where : str, optional
         Layer name and OGR SQL filter.
+
+    Examples
+    --------
+    A village in the first of five 100 m cells; the cost falls from 10 to 1 over 300 m:
+
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from leopardrange.corridors import build_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> grid = GridSpec(bounds=(500_000, 3_000_000, 500_500, 3_000_100), resolution_m=100,
+    ...                 crs="EPSG:32645", bounds_crs="EPSG:32645")
+    >>> gpd.GeoDataFrame(geometry=[shapely.Point(500_050, 3_000_050)],
+    ...                  crs="EPSG:32645").to_file(folder / "village.gpkg")
+    >>> village = DistanceFactor("village", folder / "village.gpkg", near=10.0, far=1.0,
+    ...                          scale_m=300.0, function="linear")
+    >>> build_resistance(ResistanceRecipe(grid, (village,))).values
+    array([[10.,  7.,  4.,  1.,  1.]], dtype=float32)
     """
 
     name: str
@@ -277,6 +337,21 @@ class BarrierFactor:
         Cost elsewhere; None: the combine method's neutral value.
     layer, where : str, optional
         Layer name and OGR SQL filter.
+
+    Examples
+    --------
+    An impassable fence across the middle of five 100 m cells:
+
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from leopardrange.corridors import build_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> grid = GridSpec(bounds=(500_000, 3_000_000, 500_500, 3_000_100), resolution_m=100,
+    ...                 crs="EPSG:32645", bounds_crs="EPSG:32645")
+    >>> fence = shapely.LineString([(500_250, 3_000_000), (500_250, 3_000_100)])
+    >>> gpd.GeoDataFrame(geometry=[fence], crs="EPSG:32645").to_file(folder / "fence.gpkg")
+    >>> barrier = BarrierFactor("fence", folder / "fence.gpkg", cost=math.inf, outside=1.0)
+    >>> build_resistance(ResistanceRecipe(grid, (barrier,))).values
+    array([[ 1.,  1., nan,  1.,  1.]], dtype=float32)
     """
 
     name: str
@@ -300,6 +375,27 @@ class MaskFactor:
         Polygon data source.
     layer, where : str, optional
         Layer name and OGR SQL filter.
+
+    Examples
+    --------
+    Land covers the first two of five cells; the rest (sea) becomes impassable, and
+    the cost falls with the distance to a village in the first cell:
+
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from leopardrange.corridors import build_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> grid = GridSpec(bounds=(500_000, 3_000_000, 500_500, 3_000_100), resolution_m=100,
+    ...                 crs="EPSG:32645", bounds_crs="EPSG:32645")
+    >>> land = shapely.box(500_000, 3_000_000, 500_200, 3_000_100)
+    >>> gpd.GeoDataFrame(geometry=[land], crs="EPSG:32645").to_file(folder / "land.gpkg")
+    >>> gpd.GeoDataFrame(geometry=[shapely.Point(500_050, 3_000_050)],
+    ...                  crs="EPSG:32645").to_file(folder / "village.gpkg")
+    >>> village = DistanceFactor("village", folder / "village.gpkg", near=10.0, far=1.0,
+    ...                          scale_m=300.0, function="linear")
+    >>> surface = build_resistance(
+    ...     ResistanceRecipe(grid, (MaskFactor("sea", folder / "land.gpkg"), village)))
+    >>> surface.values, surface.impassable_cells["sea"]
+    (array([[10.,  7., nan, nan, nan]], dtype=float32), 3)
     """
 
     name: str
@@ -324,6 +420,30 @@ class ResistanceRecipe:
     name : str
     source : Path, optional
         The recipe file, for messages and output tags.
+
+    Examples
+    --------
+    Land cover and elevation combined by their maximum, cell by cell:
+
+    >>> import rasterio, tempfile
+    >>> import numpy as np
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import build_resistance
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> profile = dict(driver="GTiff", width=3, height=1, count=1, dtype="float32",
+    ...                crs="EPSG:32645", transform=from_origin(500_000, 3_000_100, 100, 100))
+    >>> with rasterio.open(folder / "lc.tif", "w", **profile) as dst:
+    ...     dst.write(np.array([[[1, 12, 1]]], dtype="float32"))
+    >>> with rasterio.open(folder / "dem.tif", "w", **profile) as dst:
+    ...     dst.write(np.array([[[50, 400, 900]]], dtype="float32"))
+    >>> recipe = ResistanceRecipe(
+    ...     GridSpec(snap_to=folder / "lc.tif"),
+    ...     (ClassFactor("land cover", folder / "lc.tif", costs={1: 1.0, 12: 20.0}),
+    ...      BandFactor("elevation", folder / "dem.tif", breaks=(100.0, 600.0),
+    ...                 costs=(2.0, 1.0, 3.0))),
+    ...     combine="max")
+    >>> build_resistance(recipe).values
+    array([[ 2., 20.,  3.]], dtype=float32)
     """
 
     grid: GridSpec
@@ -593,6 +713,13 @@ def read_recipe(path: str | Path) -> ResistanceRecipe:
         The file does not exist or is a directory.
     ResistanceError
         Not valid TOML (the message has the line and column), or not a valid recipe.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> recipe = read_recipe(datasets.path("resistance"))
+    >>> recipe.combine, recipe.grid.resolution_m, [type(f).__name__ for f in recipe.factors]
+    ('sum', 1000.0, ['MaskFactor', 'ClassFactor', 'BandFactor', 'DistanceFactor', 'BarrierFactor'])
     """
     p = Path(path)
     data = read_toml(p, kind="resistance recipe", error=ResistanceError)

@@ -260,6 +260,22 @@ class ResistanceSurface:
     impassable_cells : dict of str to int
         Cells each factor makes impassable (a cell may be counted by several).
     recipe : ResistanceRecipe
+    summary : dict
+        The grid, its scale error and the factors, as written to ``metrics.json``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely, tempfile
+    >>> from leopardrange.corridors.recipe import BarrierFactor, GridSpec, ResistanceRecipe
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> fence = shapely.LineString([(500_250, 3_000_000), (500_250, 3_000_100)])
+    >>> gpd.GeoDataFrame(geometry=[fence], crs="EPSG:32645").to_file(folder / "fence.gpkg")
+    >>> grid = GridSpec(bounds=(500_000, 3_000_000, 500_500, 3_000_100), resolution_m=100,
+    ...                 crs="EPSG:32645", bounds_crs="EPSG:32645")
+    >>> surface = build_resistance(ResistanceRecipe(grid, (
+    ...     BarrierFactor("fence", folder / "fence.gpkg", cost=math.inf, outside=1.0),)))
+    >>> surface.shape, surface.cell_size_m, surface.impassable_note()
+    ((1, 5), 100.0, 'fence (1 cells)')
     """
 
     values: np.ndarray

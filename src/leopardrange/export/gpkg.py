@@ -53,10 +53,33 @@ def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: str | Path)
     wants); points stay points unless a layer mixes points and multipoints. Each frame keeps
     its CRS.
 
+    Parameters
+    ----------
+    layers
+        ``(table name, frame)`` pairs, written in order.
+    path
+        The GeoPackage to create.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
     Raises
     ------
     ExportError
         If a layer cannot be written (the message names it).
+
+    Examples
+    --------
+    >>> import tempfile, shapely
+    >>> park = gpd.GeoDataFrame({"name": ["Park"]}, crs="EPSG:4326",
+    ...                         geometry=[shapely.box(131.0, 42.9, 131.5, 43.3)])
+    >>> town = gpd.GeoDataFrame({"name": ["Town"]}, crs="EPSG:4326",
+    ...                         geometry=[shapely.Point(131.9, 43.1)])
+    >>> gpkg = write_gpkg([("park", park), ("towns", town)], Path(tempfile.mkdtemp()) / "s.gpkg")
+    >>> pyogrio.list_layers(gpkg).tolist()
+    [['park', 'MultiPolygon'], ['towns', 'Point']]
     """
     path = Path(path)
     for i, (name, frame) in enumerate(layers):
@@ -94,6 +117,24 @@ def write_layer_styles(
         Layer (table) name → QML text.
     description
         Stored in the ``description`` column.
+
+    Raises
+    ------
+    ExportError
+        If the table cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, shapely
+    >>> from leopardrange.export.qgis import qml
+    >>> from leopardrange.export.styles import study_style
+    >>> park = gpd.GeoDataFrame({"name": ["Park"]}, crs="EPSG:4326",
+    ...                         geometry=[shapely.box(131.0, 42.9, 131.5, 43.3)])
+    >>> gpkg = write_gpkg([("park", park)], Path(tempfile.mkdtemp()) / "s.gpkg")
+    >>> write_layer_styles(gpkg, {"park": qml(study_style("park", "polygon", fields=["name"]))})
+    >>> read_layer_styles(gpkg)[["f_table_name", "f_geometry_column", "useAsDefault"]]
+      f_table_name f_geometry_column  useAsDefault
+    0         park              geom             1
     """
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     names = list(styles)
@@ -122,6 +163,18 @@ def write_layer_styles(
 
 
 def read_layer_styles(path: str | Path) -> pd.DataFrame:
-    """The ``layer_styles`` table of a GeoPackage, read with :mod:`sqlite3` (as stored)."""
+    """The ``layer_styles`` table of a GeoPackage, read with :mod:`sqlite3` (as stored).
+
+    Examples
+    --------
+    >>> import tempfile, shapely
+    >>> park = gpd.GeoDataFrame({"name": ["Park"]}, crs="EPSG:4326",
+    ...                         geometry=[shapely.box(131.0, 42.9, 131.5, 43.3)])
+    >>> gpkg = write_gpkg([("park", park)], Path(tempfile.mkdtemp()) / "s.gpkg")
+    >>> write_layer_styles(gpkg, {"park": "<qgis/>"}, description="park outline")
+    >>> row = read_layer_styles(gpkg).iloc[0]
+    >>> row["styleName"], row["styleQML"], row["description"]
+    ('park', '<qgis/>', 'park outline')
+    """
     with closing(sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)) as db:
         return pd.read_sql_query(f"SELECT * FROM {STYLES_TABLE}", db)

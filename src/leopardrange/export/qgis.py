@@ -347,6 +347,15 @@ class ProjectLayer:
     ``MultiPolygon`` (``""`` for a raster); ``group`` names the layer-tree group; ``visible``
     sets its check box. A :class:`~leopardrange.export.rasters.RasterStyle` makes it a raster
     layer.
+
+    Examples
+    --------
+    >>> from leopardrange.export.styles import study_style
+    >>> park = ProjectLayer(layer_id("park"), "Park", "./study.gpkg|layername=park",
+    ...                     CRS("EPSG:4326"), study_style("park", "polygon", fields=["name"]),
+    ...                     "Study", "MultiPolygon")
+    >>> park.provider, park.is_raster, park.visible
+    ('ogr', False, True)
     """
 
     id: str
@@ -370,7 +379,15 @@ class ProjectLayer:
 
 
 def layer_id(name: str) -> str:
-    """A stable QGIS layer id for ``name`` (same input, same id: reproducible projects)."""
+    """A stable QGIS layer id for ``name`` (same input, same id: reproducible projects).
+
+    Examples
+    --------
+    >>> layer_id("range epochs")
+    'range_epochs_28817937_1768_910e_e60c_eaed247f704b'
+    >>> layer_id("park") == layer_id("park")
+    True
+    """
     digest = hashlib.sha1(name.encode("utf-8")).hexdigest()
     safe = "".join(c if c.isalnum() else "_" for c in name)
     return f"{safe}_{digest[:8]}_{digest[8:12]}_{digest[12:16]}_{digest[16:20]}_{digest[20:32]}"
@@ -555,7 +572,18 @@ def project_xml(
 
 
 def write_qgz(path: str | Path, qgs_text: str) -> Path:
-    """Write a ``.qgz``: a zip archive holding ``<stem>.qgs``."""
+    """Write a ``.qgz``: a zip archive holding ``<stem>.qgs``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> text = project_xml([], crs=CRS("EPSG:4326"), extent=(130, 42, 132, 44), title="Study",
+    ...                    groups=[])
+    >>> qgz = write_qgz(Path(tempfile.mkdtemp()) / "study.qgz", text)
+    >>> with zipfile.ZipFile(qgz) as archive:
+    ...     archive.namelist(), archive.read("study.qgs").decode().count("<title>Study</title>")
+    (['study.qgs'], 1)
+    """
     path = Path(path)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{path.stem}.qgs", qgs_text.encode("utf-8"))

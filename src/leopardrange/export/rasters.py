@@ -83,6 +83,21 @@ class RasterStyle:
         The layer's name in QGIS.
     opacity : float
         0–1.
+
+    Examples
+    --------
+    A resistance raster from 1 to 20 opens as a ramp of seven stops over that range:
+
+    >>> import tempfile
+    >>> from rasterio.transform import from_origin
+    >>> from leopardrange.corridors import write_resistance
+    >>> tif = write_resistance(np.array([[1.0, 5.0, 20.0]]), Path(tempfile.mkdtemp()) / "R.tif",
+    ...     crs="EPSG:32645", transform=from_origin(500_000, 3_000_100, 100, 100))
+    >>> style = raster_style(tif)
+    >>> style.kind, style.renderer, style.title, len(style.colours)
+    ('resistance', 'singlebandpseudocolor', 'Resistance', 7)
+    >>> [label for _, _, label in style.stops][::3]
+    ['1', '10.5', '20']
     """
 
     kind: RasterKind

@@ -91,6 +91,12 @@ class FieldSpec:
     """How one attribute field is written: its name in the ``.dbf`` and its type.
 
     ``kind`` is one of ``string``, ``integer``, ``real``, ``boolean``, ``date``.
+
+    Examples
+    --------
+    >>> spec = FieldSpec("area_published_km2", "area_publi", "real")
+    >>> field_names([spec.field])[spec.field] == spec.shapefile_field
+    True
     """
 
     field: str
@@ -323,6 +329,18 @@ def estimate_sizes(frame: gpd.GeoDataFrame, specs: Sequence[FieldSpec]) -> dict[
     the shape (type, bounding box, part offsets, coordinates; a missing geometry takes 4
     bytes); the ``.dbf`` holds fixed-width records with the widths GDAL gives each type (text:
     80 bytes, or the longest value). Exact for what GDAL writes (2-D, or 3-D without m).
+
+    Examples
+    --------
+    One square (five 2-D points) with a text, a date and a real field:
+
+    >>> import datetime as dt
+    >>> park = gpd.GeoDataFrame(
+    ...     {"name": ["Kedrovaya Pad"], "established": [dt.date(1916, 1, 1)],
+    ...      "area_published_km2": [179.0]},
+    ...     geometry=[shapely.box(131.0, 43.0, 131.2, 43.2)], crs="EPSG:4326")
+    >>> estimate_sizes(park, check_shapefile(park, layer="park"))
+    {'.shp': 236, '.shx': 108, '.dbf': 243}
     """
     geoms = frame.geometry.values
     n = len(frame)
@@ -376,10 +394,29 @@ def check_shapefile(
     limit_bytes
         Largest allowed size of one component file, bytes (2 GB; smaller in tests).
 
+    Returns
+    -------
+    list of FieldSpec
+        One per attribute field, in order.
+
     Raises
     ------
     ExportError
         Naming the field (and a feature) the Shapefile cannot hold: see the module docstring.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> park = gpd.GeoDataFrame(
+    ...     {"name": ["Kedrovaya Pad"], "established": [dt.date(1916, 1, 1)],
+    ...      "area_published_km2": [179.0]},
+    ...     geometry=[shapely.box(131.0, 43.0, 131.2, 43.2)], crs="EPSG:4326")
+    >>> [(s.shapefile_field, s.kind) for s in check_shapefile(park, layer="park")]
+    [('name', 'string'), ('establishe', 'date'), ('area_publi', 'real')]
+    >>> check_shapefile(park.assign(seen=[dt.datetime(2020, 1, 1, 12)]), layer="park")
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.ExportError: layer 'park', field 'seen' holds date-times ...
     """
     specs = _field_specs(frame, layer)
     kinds = _geometry_kind(frame, layer)
@@ -446,6 +483,20 @@ def read_shapefile(path: str | Path) -> gpd.GeoDataFrame:
 
     Field names and types come back from ``<name>.fields.csv``: integers as ``int64`` (or
     ``Int64`` with missing values), dates as :class:`datetime.date`, booleans, text.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import datetime as dt
+    >>> park = gpd.GeoDataFrame(
+    ...     {"name": ["Kedrovaya Pad"], "established": [dt.date(1916, 1, 1)],
+    ...      "area_published_km2": [179.0]},
+    ...     geometry=[shapely.box(131.0, 43.0, 131.2, 43.2)], crs="EPSG:4326")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_shapefile(park, folder, name="park")
+    >>> back = read_shapefile(folder / "park.shp")
+    >>> back.columns.tolist(), back["established"][0]
+    (['name', 'established', 'area_published_km2', 'geometry'], datetime.date(1916, 1, 1))
     """
     path = Path(path)
     with warnings.catch_warnings():
@@ -578,6 +629,25 @@ def write_shapefile(
     ExportError
         When the Shapefile cannot hold the layer (naming the field), or when what was
         written does not read back the same.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import datetime as dt
+    >>> park = gpd.GeoDataFrame(
+    ...     {"name": ["Kedrovaya Pad"], "established": [dt.date(1916, 1, 1)],
+    ...      "area_published_km2": [179.0]},
+    ...     geometry=[shapely.box(131.0, 43.0, 131.2, 43.2)], crs="EPSG:4326")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> sorted(p.name for p in write_shapefile(park, folder, name="park"))
+    ['park.cpg', 'park.dbf', 'park.fields.csv', 'park.prj', 'park.shp', 'park.shx']
+
+    A layer of polygons and points becomes one file set per kind:
+
+    >>> mixed = gpd.GeoDataFrame({"name": ["park", "village"]}, crs="EPSG:4326",
+    ...     geometry=[shapely.box(131.0, 43.0, 131.2, 43.2), shapely.Point(131.3, 43.1)])
+    >>> sorted(p.name for p in write_shapefile(mixed, folder, name="mixed") if p.suffix == ".shp")
+    ['mixed_points.shp', 'mixed_polygons.shp']
     """
     if qml is None:
         from leopardrange.export.qgis import qml as qml_text

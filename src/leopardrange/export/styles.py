@@ -72,6 +72,14 @@ class Symbol:
         Marker diameter, millimetres.
     hatch_spacing_mm
         Distance between hatch lines, millimetres.
+
+    Examples
+    --------
+    An outline-only park boundary, 0.8 mm wide, outlined in the default ink:
+
+    >>> park = Symbol("fill", (0, 100, 0, 255), fill="no", width_mm=0.8)
+    >>> park.outline == palette.INK.rgba(), park.fill, park.width_mm
+    (True, 'no', 0.8)
     """
 
     kind: Literal["fill", "line", "marker"]
@@ -86,7 +94,15 @@ class Symbol:
 
 @dataclass(frozen=True)
 class Category:
-    """One class of a categorized renderer: features whose field equals ``value``."""
+    """One class of a categorized renderer: features whose field equals ``value``.
+
+    Examples
+    --------
+    >>> lost = Category("lost", "Range lost", Symbol("fill", (215, 25, 28, 150)))
+    >>> style = LayerStyle(field="status", categories=(lost,))
+    >>> style.renderer, style.field, [c.label for c in style.categories]
+    ('categorizedSymbol', 'status', ['Range lost'])
+    """
 
     value: str
     label: str
@@ -95,7 +111,14 @@ class Category:
 
 @dataclass(frozen=True)
 class Label:
-    """Labels drawn from one attribute field."""
+    """Labels drawn from one attribute field.
+
+    Examples
+    --------
+    >>> label = Label("name", size_pt=11.0, italic=True)
+    >>> LayerStyle(label=label).renamed({"name": "NAME"}).label.field
+    'NAME'
+    """
 
     field: str
     size_pt: float = 9.0
@@ -109,6 +132,15 @@ class LayerStyle:
     """A layer's style: a single symbol, or categories on a field; optional labels.
 
     ``opacity`` (0–1) applies to the whole layer.
+
+    Examples
+    --------
+    A translucent fill drawn on a line layer becomes an opaque line of the fill's colour:
+
+    >>> style = LayerStyle(symbol=Symbol("fill", (215, 25, 28, 150)), opacity=0.8)
+    >>> line = style.for_kind("line").symbol
+    >>> style.renderer, line.kind, line.colour[:3] == style.symbol.colour[:3], line.colour[3]
+    ('singleSymbol', 'line', True, 255)
     """
 
     symbol: Symbol | None = None
@@ -198,7 +230,16 @@ def epoch_categories(field: str, epochs: list[str]) -> LayerStyle:
 
 
 def fallback_style(name: str, kind: GeometryKind, *, label_field: str | None = None) -> LayerStyle:
-    """A plain style for a layer without a dedicated one; the colour depends on ``name`` only."""
+    """A plain style for a layer without a dedicated one; the colour depends on ``name`` only.
+
+    Examples
+    --------
+    >>> roads = fallback_style("roads", "line")
+    >>> roads.symbol.kind, roads == fallback_style("roads", "line")
+    ('line', True)
+    >>> fallback_style("towns", "point", label_field="name").label.field
+    'name'
+    """
     index = int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16) % len(palette.FALLBACK)
     colour = palette.FALLBACK[index]
     line = colour.darker(0.15).rgba()
@@ -288,6 +329,18 @@ def study_style(
         For the range: the epoch field and the epochs, oldest first.
     name_field
         Field to label countries and settlements with (default ``name``).
+
+    Examples
+    --------
+    >>> park = study_style("park", "polygon", fields=["name"])
+    >>> park.symbol.fill, park.symbol.width_mm
+    ('no', 0.8)
+    >>> towns = study_style("settlements", "point", fields=["name", "population"])
+    >>> towns.symbol.kind, towns.label.field
+    ('marker', 'name')
+    >>> study_style("range", "polygon", fields=["epoch"], epoch_field="epoch",
+    ...             epochs=["1970s", "2015"]).renderer
+    'categorizedSymbol'
     """
     label_field = name_field if name_field in fields else ("name" if "name" in fields else None)
     if role == "range" and epoch_field and epochs:
@@ -313,7 +366,16 @@ def study_style(
 def analysis_style(
     key: str, kind: GeometryKind, *, epochs: list[str] | None = None, current: str | None = None
 ) -> LayerStyle:
-    """Style of an analysis layer (``range_lost``, ``aoo_cells``, ``range_epochs`` …)."""
+    """Style of an analysis layer (``range_lost``, ``aoo_cells``, ``range_epochs`` …).
+
+    Examples
+    --------
+    >>> analysis_style("range_lost", "polygon").colours == [palette.RANGE_LOST.rgba(150)]
+    True
+    >>> epochs = analysis_style("range_epochs", "polygon", epochs=["1970s", "2000s", "2015"])
+    >>> epochs.field, [c.value for c in epochs.categories]
+    ('epoch', ['1970s', '2000s', '2015'])
+    """
     if key == "range_epochs" and epochs:
         return epoch_categories("epoch", epochs).for_kind(kind)
     if key == "current_range":
