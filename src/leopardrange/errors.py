@@ -12,6 +12,7 @@ how to fix it. The CLI prints them as one line and exits with status 1.
 from __future__ import annotations
 
 __all__ = [
+    "AttributeValueError",
     "CRSError",
     "DataSourceError",
     "EmptyLayerError",
@@ -21,6 +22,7 @@ __all__ = [
     "InvalidGeometryError",
     "LayerNotFoundError",
     "LeopardRangeError",
+    "MissingFieldError",
     "OutputExistsError",
     "ResistanceError",
     "SchemaError",
@@ -69,6 +71,10 @@ class SchemaError(LeopardRangeError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class AttributeValueError(LeopardRangeError, ValueError):
+    """An attribute value is unfit: a negative area, a year that is no year, an unknown code."""
+
+
 class StudyError(LeopardRangeError, ValueError):
     """A study file is malformed: unknown keys, missing roles, bad values."""
 
@@ -91,3 +97,7 @@ class ExportError(LeopardRangeError, OSError):
 
 class OutputExistsError(ExportError, FileExistsError):
     """An output exists and ``overwrite`` was not given."""
+
+
+class MissingFieldError(SchemaError, StudyError):
+    """Fields a study or an analysis names are missing from its layers (all named at once)."""
