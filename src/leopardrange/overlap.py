@@ -31,6 +31,7 @@ from leopardrange.measure import area_km2, densify, total_area_km2
 
 __all__ = [
     "SLIVER_KM2",
+    "WHOLE_PCT_TOLERANCE",
     "Overlap",
     "area_by_zone",
     "coverage",
@@ -38,6 +39,7 @@ __all__ = [
     "intersection",
     "overlap",
     "share_pct",
+    "zone_coverage",
 ]
 
 #: Overlaps smaller than this (1,000 m²) are slivers of mismatched boundaries, not real overlap.
@@ -134,17 +136,30 @@ def intersection(a: Frame, b: Frame, *, crs: Any = None) -> gpd.GeoSeries:
     return gpd.GeoSeries([polygonal_part(geom)], crs=ga.crs)
 
 
+#: A share this close to a whole percentage (in percentage points) is that whole percentage:
+#: the rest is floating-point error of the overlay (a range wholly inside a park gives 100.0).
+WHOLE_PCT_TOLERANCE = 1e-9
+
+
 def share_pct(part_km2: float, whole_km2: float) -> float:
     """``part`` as a percentage of ``whole``, clipped to [0, 100]; 0 when ``whole`` is 0.
+
+    A result within :data:`WHOLE_PCT_TOLERANCE` of a whole percentage is returned as that
+    whole number, so a range wholly inside a park gives exactly 100.0.
 
     Examples
     --------
     >>> share_pct(25.0, 100.0), share_pct(1.0, 0.0), share_pct(101.0, 100.0)
     (25.0, 0.0, 100.0)
+    >>> share_pct(6099.918554127244, 6099.9185541272445)
+    100.0
     """
     if whole_km2 <= 0:
         return 0.0
-    return min(100.0, max(0.0, 100.0 * part_km2 / whole_km2))
+    pct = 100.0 * part_km2 / whole_km2
+    if abs(pct - round(pct)) <= WHOLE_PCT_TOLERANCE:
+        pct = float(round(pct))
+    return min(100.0, max(0.0, pct))
 
 
 def overlap(range_: Frame, zone: Frame, *, method: str = "equal_area", crs: Any = None) -> Overlap:
@@ -295,3 +310,70 @@ def area_by_zone(
     areas = areas[areas > SLIVER_KM2].sort_values(ascending=False)
     areas.index.name = name_field
     return areas.rename("area_km2")
+
+
+def zone_coverage(
+    range_: Frame, zones: Frame, *, method: str = "equal_area", crs: Any = None
+) -> pd.DataFrame:
+    """Each zone's own coverage of a range, and the part of it no other zone covers.
+
+    What a gap analysis reports per protected area: overlapping zones each get their whole
+    overlap with the range, and ``unique_in_range_km2`` says how much of it would be lost
+    without that zone.
+
+    Parameters
+    ----------
+    range_
+        The range (polygons with a CRS; dissolved first).
+    zones
+        Protected areas, one per row (not dissolved).
+    method, crs
+        As for :func:`overlap`.
+
+    Returns
+    -------
+    DataFrame
+        Aligned to ``zones``: ``area_km2`` (the zone), ``in_range_km2`` (zone ∩ range),
+        ``share_of_range_pct`` (of the range's area) and ``unique_in_range_km2`` (zone ∩
+        range outside every other zone).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> rng = gpd.GeoSeries([shapely.box(0, 0, 40_000, 10_000)], crs=laea)
+    >>> parks = gpd.GeoSeries([shapely.box(0, 0, 10_000, 10_000),
+    ...                        shapely.box(5_000, 0, 15_000, 10_000)], crs=laea)
+    >>> zone_coverage(rng, parks)
+       area_km2  in_range_km2  share_of_range_pct  unique_in_range_km2
+    0     100.0         100.0                25.0                 50.0
+    1     100.0         100.0                25.0                 50.0
+    """
+    ga, gb = _aligned(range_, zones, crs, ("the range", "the zones"))
+    whole = dissolve(ga).iloc[0]
+    shapely.prepare(whole)
+    clipped = [polygonal_part(g) for g in shapely.intersection(gb.values, whole)]
+    tree = shapely.STRtree(clipped)
+    unique = []
+    for i, geom in enumerate(clipped):
+        others = [j for j in tree.query(geom, predicate="intersects") if j != i]
+        if others and not geom.is_empty:
+            geom = polygonal_part(
+                shapely.difference(geom, shapely.union_all([clipped[j] for j in others]))
+            )
+        unique.append(geom)
+    range_km2 = total_area_km2(gpd.GeoSeries([whole], crs=ga.crs), method=method)
+
+    def km2(geoms: list[shapely.Geometry]) -> pd.Series:
+        return area_km2(gpd.GeoSeries(geoms, index=gb.index, crs=gb.crs), method=method)
+
+    inside = km2(clipped)
+    return pd.DataFrame(
+        {
+            "area_km2": area_km2(gb, method=method),
+            "in_range_km2": inside,
+            "share_of_range_pct": [share_pct(a, range_km2) for a in inside],
+            "unique_in_range_km2": km2(unique),
+        },
+        index=gb.index,
+    )
