@@ -64,6 +64,7 @@ DIR is replaced only with --overwrite.
     "the embedded study gets its settlements.",
 )
 @options.area_method_opt
+@options.repair_opt
 @options.overwrite_opt
 @click.pass_context
 def export(
@@ -73,6 +74,7 @@ def export(
     fmt: str,
     extra_layers: tuple[str, ...],
     area_method: str,
+    repair: bool,
     overwrite: bool,
 ) -> None:
     """Export the layers of STUDY and of its analysis for QGIS.
@@ -94,6 +96,7 @@ def export(
             overwrite=overwrite,
             area_method=area_method,
             extra_layers=extra_layers or None,
+            repair=repair or None,
             progress=progress,
         )
     if not quiet:

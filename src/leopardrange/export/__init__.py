@@ -56,6 +56,7 @@ def run(
     overwrite: bool = False,
     area_method: str = "equal_area",
     extra_layers: Sequence[str | Path] | None = None,
+    repair: bool | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Export the study's layers and the report's analysis layers for QGIS.
@@ -77,6 +78,8 @@ def run(
         More context layers for the *Base* group, as ``PATH:LAYER`` (e.g. settlements).
         ``None`` (default): the embedded study's settlements when ``study`` is ``None``,
         else none.
+    repair
+        Repair invalid geometries of every study layer; ``None``: as the study says.
     progress
         Called with the name of each step as it starts.
 
@@ -103,7 +106,9 @@ def run(
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     target = check_output(out_dir, overwrite=overwrite)
-    plan = collect(study, area_method=area_method, extra_layers=extra_layers, progress=progress)
+    plan = collect(
+        study, area_method=area_method, extra_layers=extra_layers, repair=repair, progress=progress
+    )
     with atomic_output_dir(target, overwrite=overwrite) as tmp:
         if progress is not None:
             progress(f"writing {fmt}")
