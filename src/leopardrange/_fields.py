@@ -96,6 +96,17 @@ def text_or_none(value: Any) -> str | None:
     return text or None
 
 
+def shown_value(value: Any) -> str:
+    """A cell value as a message shows it: ``7`` (not ``np.float64(7.0)``), ``'abc'``, ``empty``."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is None or (isinstance(value, float) and value != value):
+        return "empty"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
 def plain_id(value: Any) -> int | str | None:
     """An identifier as JSON wants it: whole numbers as ``int`` (WDPAID 12345.0 → 12345)."""
     if hasattr(value, "item"):

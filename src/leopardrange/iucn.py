@@ -34,7 +34,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from leopardrange._fields import Need, check_needs, find_field, text_or_none
+from leopardrange._fields import Need, check_needs, find_field, shown_value, text_or_none
 from leopardrange.errors import AttributeValueError, EmptyLayerError, StudyError
 from leopardrange.measure import total_area_km2
 
@@ -253,7 +253,7 @@ def _codes(frame: gpd.GeoDataFrame, field: str, col: str) -> np.ndarray:
             continue
         out[i] = int(number)
     if bad:
-        shown = ", ".join(f"{frame.index[i]}: {frame[col].iloc[i]!r}" for i in bad[:3])
+        shown = ", ".join(f"{frame.index[i]}: {shown_value(frame[col].iloc[i])}" for i in bad[:3])
         more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
         raise AttributeValueError(
             f"{_name(frame)} has {len(bad)} feature{'s' if len(bad) > 1 else ''} with a {col} "

@@ -54,6 +54,7 @@ from leopardrange._fields import (
     feature_names,
     find_field,
     plain_id,
+    shown_value,
     text_or_none,
 )
 from leopardrange.crs import require_crs
@@ -61,6 +62,7 @@ from leopardrange.errors import AttributeValueError, EmptyLayerError, GeometryTy
 
 __all__ = [
     "BIOSPHERE_RESERVE",
+    "CIRCLE_EDGE_M",
     "CIRCLE_VERTICES",
     "EARLIEST_YEAR",
     "KEEP_STATUS",
@@ -83,8 +85,11 @@ WDPA_FIELDS = ("WDPAID", "NAME", "DESIG_ENG", "STATUS", "STATUS_YR", "REP_AREA",
 KEEP_STATUS: tuple[str, ...] = ("Designated", "Inscribed", "Established")
 #: ``DESIG_ENG`` of the areas dropped by default.
 BIOSPHERE_RESERVE = "UNESCO-MAB Biosphere Reserve"
-#: Vertices of the polygon that stands for a point's circle.
+#: Vertices of the polygon that stands for a point's circle (at least; doubled, up to 64 times,
+#: until no edge is longer than :data:`CIRCLE_EDGE_M`).
 CIRCLE_VERTICES = 128
+#: Longest edge of a circle, metres (shorter toward the poles: at most about 0.01° of longitude).
+CIRCLE_EDGE_M = 900.0
 #: Years of establishment before this one are refused as implausible (0 means unknown).
 EARLIEST_YEAR = 1500
 
@@ -209,7 +214,8 @@ def _describe_layer(frame: gpd.GeoDataFrame) -> str:
 
 def _ids_text(labels: Sequence[Any], values: Sequence[Any], limit: int = 3) -> str:
     shown = [
-        f"{label}: {value!r}" for label, value in zip(labels[:limit], values[:limit], strict=True)
+        f"{label}: {shown_value(value)}"
+        for label, value in zip(labels[:limit], values[:limit], strict=True)
     ]
     more = f" and {len(labels) - limit} more" if len(labels) > limit else ""
     return "; ".join(shown) + more
@@ -316,7 +322,8 @@ def geodesic_circles(
 
     Each polygon's vertices lie at one geodesic distance from the point; the distance is
     solved so that the polygon's geodesic area equals the area asked for (to about 1e-12).
-    A MultiPoint of n points gets n circles of 1/n of the area each.
+    A MultiPoint of n points gets n circles of 1/n of the area each. A circle across the
+    antimeridian keeps its longitudes continuous (beyond ±180°) rather than wrapping.
 
     Parameters
     ----------
@@ -325,7 +332,7 @@ def geodesic_circles(
     area_km2
         Area of each circle, km² (> 0), aligned to ``points``.
     vertices
-        Vertices per circle.
+        Vertices per circle, at least (more for large circles, see :data:`CIRCLE_EDGE_M`).
 
     Returns
     -------
@@ -356,11 +363,43 @@ def geodesic_circles(
     lon, lat = (
         to_lonlat.transform(xy[:, 0], xy[:, 1]) if crs != geographic else (xy[:, 0], xy[:, 1])
     )
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     geod = _geod(geographic)
+    back = Transformer.from_crs(geographic, crs, always_xy=True) if crs != geographic else None
+    # edges no longer than CIRCLE_EDGE_M (shorter toward the poles, so that no edge spans
+    # more than 0.01°): the circle keeps its shape, and its area, in any CRS
+    first_radius = np.sqrt(part_m2 / math.pi)
+    edge_m = CIRCLE_EDGE_M * np.maximum(np.cos(np.radians(np.asarray(lat))), 0.05)
+    need = 2.0 * math.pi * first_radius / edge_m
+    doublings = np.clip(np.ceil(np.log2(np.maximum(need / vertices, 1.0))), 0, 6).astype(int)
+    circles = np.empty(len(parts), dtype=object)
+    for k in np.unique(doublings):
+        idx = doublings == k
+        lons, lats = _rings(geod, lon[idx], lat[idx], part_m2[idx], vertices * 2 ** int(k))
+        # continuous around the centre: a circle across ±180° keeps going (to 180.5°, say)
+        centre = lon[idx][:, None]
+        lons = centre + (lons - centre + 180.0) % 360.0 - 180.0
+        if back is not None:
+            xs, ys = back.transform(lons.ravel(), lats.ravel())
+            lons, lats = np.asarray(xs).reshape(lons.shape), np.asarray(ys).reshape(lats.shape)
+        coords = np.stack([lons[:, ::-1], lats[:, ::-1]], axis=-1)  # counter-clockwise
+        circles[idx] = shapely.polygons(np.concatenate([coords, coords[:, :1]], axis=1))
+    merged = np.full(len(points), None, dtype=object)
+    single = counts[owner] == 1
+    merged[owner[single]] = circles[single]
+    for i in np.flatnonzero(counts > 1):
+        merged[i] = shapely.union_all(circles[owner == i])
+    return gpd.GeoSeries(list(merged), index=points.index, crs=points.crs)
+
+
+def _rings(
+    geod: Geod, lon: np.ndarray, lat: np.ndarray, area_m2: np.ndarray, vertices: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices (lon, lat; n × vertices) of polygons of ``area_m2`` equidistant from centres."""
+    n = len(lon)
     azimuths = np.linspace(0.0, 360.0, vertices, endpoint=False)
-    n = len(parts)
-    # planar regular polygon of the area, then corrected for the ellipsoid's curvature
-    radius = np.sqrt(2.0 * part_m2 / (vertices * math.sin(2.0 * math.pi / vertices)))
+    # a planar regular polygon of the area, then corrected for the ellipsoid's curvature
+    radius = np.sqrt(2.0 * area_m2 / (vertices * math.sin(2.0 * math.pi / vertices)))
 
     def ring(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lons, lats, _ = geod.fwd(
@@ -374,19 +413,8 @@ def geodesic_circles(
     for _ in range(2):
         lons, lats = ring(radius)
         got = np.array([abs(geod.polygon_area_perimeter(lons[i], lats[i])[0]) for i in range(n)])
-        radius = radius * np.sqrt(part_m2 / got)
-    lons, lats = ring(radius)
-    if crs != geographic:
-        back = Transformer.from_crs(geographic, crs, always_xy=True)
-        xs, ys = back.transform(lons.ravel(), lats.ravel())
-        lons, lats = np.asarray(xs).reshape(n, vertices), np.asarray(ys).reshape(n, vertices)
-    coords = np.stack([lons[:, ::-1], lats[:, ::-1]], axis=-1)  # counter-clockwise
-    circles = shapely.polygons(np.concatenate([coords, coords[:, :1]], axis=1))
-    merged = [
-        circles[owner == i][0] if counts[i] == 1 else shapely.union_all(circles[owner == i])
-        for i in range(len(points))
-    ]
-    return gpd.GeoSeries(merged, index=points.index, crs=points.crs)
+        radius = radius * np.sqrt(area_m2 / got)
+    return ring(radius)
 
 
 def _active(frame: gpd.GeoDataFrame, options: WDPAOptions) -> bool:
@@ -400,16 +428,17 @@ def _active(frame: gpd.GeoDataFrame, options: WDPAOptions) -> bool:
 def _reported_areas(
     frame: gpd.GeoDataFrame, col: str, points: np.ndarray, labels: list[Any]
 ) -> np.ndarray:
-    """REP_AREA of the points: km² > 0, 0 when not reported (0 or empty); raise on bad ones."""
+    """REP_AREA of the points: km² > 0, or 0 when not reported (0 or empty text).
+
+    A missing value (NaN, None — how a NULL is read) is not "not reported": the WDPA writes 0
+    for that, so a NaN is refused like a negative area or text that is no number.
+    """
     out = np.zeros(len(frame), dtype=float)
     bad: list[int] = []
     for i in np.flatnonzero(points):
         value = frame[col].iloc[i]
-        # Empty is the WDPA's "not reported": None, empty text, or NaN in a numeric column
-        # (how a NULL is read). A NaN among text values, or the text "nan", is not a number.
-        nan_in_text = isinstance(value, float) and frame[col].dtype == object
-        if text_or_none(value) is None and not nan_in_text:
-            continue
+        if isinstance(value, str) and not value.strip():
+            continue  # empty: not reported
         try:
             number = float(value)
         except (TypeError, ValueError):
@@ -422,10 +451,10 @@ def _reported_areas(
     if bad:
         raise AttributeValueError(
             f"{_describe_layer(frame)} has {len(bad)} point{'s' if len(bad) > 1 else ''} whose "
-            f"{col} is negative or not a number "
+            f"{col} is negative, NaN or not a number "
             f"({_ids_text([labels[i] for i in bad], [frame[col].iloc[i] for i in bad])}); "
-            f"{col} is the reported area in km² (0 or empty when not reported): fix the values "
-            "or leave the points out with where"
+            f"{col} is the reported area in km²: give it, write 0 where it is not reported "
+            "(the point is then dropped), or leave the points out with where"
         )
     return out
 
