@@ -18,6 +18,7 @@ from leopardrange.overlap import (
     intersection,
     overlap,
     share_pct,
+    zone_coverage,
 )
 from tests.conftest import LAEA, square
 
@@ -132,3 +133,64 @@ def test_overlap_never_exceeds_either_area(
     assert o.overlap_pct_of_range == pytest.approx(share_pct(o.overlap_km2, o.range_km2))
     swapped = overlap(b, a)
     assert swapped.overlap_km2 == pytest.approx(o.overlap_km2)
+
+
+# ------------------------------------------------------------------ per-zone coverage
+def test_zone_coverage_gives_each_zone_its_own_and_its_unique_part() -> None:
+    rng = gpd.GeoSeries([shapely.box(0, 0, 100_000, 100_000)], crs=LAEA)
+    zones = gpd.GeoSeries(
+        [
+            shapely.box(10_000, 10_000, 40_000, 40_000),  # 900 km², 300 shared with the next
+            shapely.box(30_000, 10_000, 60_000, 40_000),  # 900 km²
+            shapely.box(80_000, 80_000, 120_000, 120_000),  # 1,600 km², 400 in the range
+            shapely.box(200_000, 0, 210_000, 10_000),  # outside the range
+            shapely.box(
+                30_000, 10_000, 60_000, 40_000
+            ),  # a duplicate of the second: nothing unique
+        ],
+        index=list("abcde"),
+        crs=LAEA,
+    )
+    table = zone_coverage(rng, zones)
+    assert table.index.tolist() == list("abcde")
+    assert table["area_km2"].tolist() == pytest.approx([900, 900, 1_600, 100, 900])
+    assert table["in_range_km2"].tolist() == pytest.approx([900, 900, 400, 0, 900])
+    assert table["share_of_range_pct"].tolist() == pytest.approx([9, 9, 4, 0, 9])
+    assert table["unique_in_range_km2"].tolist() == pytest.approx([600, 0, 400, 0, 0])
+
+
+def test_zone_coverage_aligns_crss() -> None:
+    rng = gpd.GeoSeries([shapely.box(0, 0, 100_000, 100_000)], crs=LAEA)
+    zones = densify(gpd.GeoSeries([shapely.box(0, 0, 50_000, 100_000)], crs=LAEA)).to_crs(4326)
+    table = zone_coverage(rng, zones)
+    assert table["share_of_range_pct"].iloc[0] == pytest.approx(50.0, rel=1e-4)
+
+
+def test_whole_percentages_are_exact() -> None:
+    assert share_pct(6099.918554127244, 6099.9185541272445) == 100.0
+    assert share_pct(1.0, 2.0) == 50.0
+    assert share_pct(1.0 / 3.0 * 3.0, 3.0) == pytest.approx(100 / 3)
+    assert share_pct(50.00000000000001, 100.0) == 50.0
+    assert share_pct(50.001, 100.0) == pytest.approx(50.001)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 80), st.floats(0, 80), st.floats(1, 40), st.floats(1, 40)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_zone_coverage_invariants(boxes: list[tuple[float, float, float, float]]) -> None:
+    km = 1_000.0
+    rng = series(shapely.box(10 * km, 10 * km, 90 * km, 90 * km))
+    zones = series(
+        *(shapely.box(x * km, y * km, (x + w) * km, (y + h) * km) for x, y, w, h in boxes)
+    )
+    table = zone_coverage(rng, zones)
+    assert (table["unique_in_range_km2"] <= table["in_range_km2"] + 1e-9).all()
+    assert (table["in_range_km2"] <= table["area_km2"] + 1e-9).all()
+    union_in = total_area_km2(intersection(rng, zones))
+    assert table["unique_in_range_km2"].sum() <= union_in + 1e-6
+    assert table["in_range_km2"].max() <= union_in + 1e-6

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from leopardrange._fields import feature_names
+from leopardrange._fields import feature_names, find_field
 from leopardrange._validate import check_geometry_kind, check_not_empty, check_valid, polygonal_part
 from leopardrange._version import __version__
 from leopardrange.crs import analysis_crs as choose_analysis_crs
@@ -746,6 +746,10 @@ def compute(
     )
     ready = prepared.layers
     epoch_field = prepared.epoch_field
+    if "borders" in ready:  # field names as the layers spell them
+        borders_name_field = find_field(ready["borders"], borders_name_field) or borders_name_field
+    if published_area_field:
+        published_area_field = find_field(ready["range"], published_area_field)
 
     _note(progress, "aligning CRSs")
     crs = _analysis_crs(ready["park"], ready["range"], analysis_crs)
