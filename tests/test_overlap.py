@@ -15,9 +15,12 @@ from leopardrange.overlap import (
     area_by_zone,
     coverage,
     dissolve,
+    dissolve_groups,
     intersection,
     overlap,
     share_pct,
+    subdivide,
+    union_overlap,
     zone_coverage,
 )
 from tests.conftest import LAEA, square
@@ -194,3 +197,51 @@ def test_zone_coverage_invariants(boxes: list[tuple[float, float, float, float]]
     union_in = total_area_km2(intersection(rng, zones))
     assert table["unique_in_range_km2"].sum() <= union_in + 1e-6
     assert table["in_range_km2"].max() <= union_in + 1e-6
+
+
+# ------------------------------------------------------------------ WDPA-scale overlap
+def test_dissolve_groups_equals_the_union_in_pieces() -> None:
+    km = 1_000.0
+    zones = series(
+        shapely.box(0, 0, 2 * km, 2 * km),
+        shapely.box(1 * km, 0, 3 * km, 2 * km),
+        shapely.box(3 * km, 0, 4 * km, 1 * km),  # touches the second: same group
+        shapely.box(10 * km, 10 * km, 11 * km, 11 * km),
+        shapely.box(10 * km, 10 * km, 11 * km, 11 * km),  # a duplicate
+        shapely.Polygon(),
+    )
+    groups = dissolve_groups(zones, threads=2)
+    assert (groups.area / 1e6).tolist() == pytest.approx([7.0, 1.0])
+    union = dissolve(zones).iloc[0]
+    assert shapely.equals(shapely.union_all(groups.values), union)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        st.tuples(st.floats(-20, 100), st.floats(-20, 100), st.floats(0.5, 40), st.floats(0.5, 40)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(3, 40),
+)
+def test_union_overlap_equals_overlap(
+    boxes: list[tuple[float, float, float, float]], sides: int
+) -> None:
+    km = 1_000.0
+    rng = series(shapely.Point(40 * km, 40 * km).buffer(45 * km, quad_segs=sides))
+    zones = series(
+        *(shapely.box(x * km, y * km, (x + w) * km, (y + h) * km) for x, y, w, h in boxes)
+    )
+    fast, plain = union_overlap(rng, zones), overlap(rng, zones)
+    assert fast.zone_km2 == pytest.approx(plain.zone_km2, rel=1e-9)
+    assert fast.overlap_km2 == pytest.approx(plain.overlap_km2, rel=1e-9, abs=1e-9)
+    assert fast.range_km2 == pytest.approx(plain.range_km2, rel=1e-12)
+
+
+def test_subdivide_keeps_every_square_metre() -> None:
+    blob = shapely.Point(0, 0).buffer(1_000, quad_segs=2_000)  # 8,001 vertices
+    pieces = subdivide(blob, max_vertices=500)
+    assert all(shapely.get_num_coordinates(p) <= 500 for p in pieces)
+    assert sum(p.area for p in pieces) == pytest.approx(blob.area, rel=1e-12)
+    assert shapely.union_all(pieces).symmetric_difference(blob).area < 1e-6

@@ -673,25 +673,28 @@ def clean(frame: gpd.GeoDataFrame, *, options: WDPAOptions | None = None) -> Cle
 
 def _merge_by_id(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One row per id (the WDPA's parcels of one site); rows without an id stay apart."""
-    if areas["id"].isna().sum() == 0 and areas["id"].is_unique:
+    missing = areas["id"].isna().to_numpy()
+    if not missing.any() and areas["id"].is_unique:
         return areas.reset_index(drop=True)
+    key = pd.Series(
+        [
+            f"row {i}" if m else f"id {v!r}"
+            for i, (v, m) in enumerate(zip(areas["id"], missing, strict=True))
+        ],
+        index=areas.index,
+    )
     rows = []
-    key = [("id", v) if v is not None else ("row", i) for i, v in enumerate(areas["id"])]
-    for group in dict.fromkeys(key):
-        part = areas.iloc[[i for i, k in enumerate(key) if k == group]]
-        years = [
-            int(y) for y in part["established_year"] if y is not None and y == y and int(y) > 0
-        ]
+    for _, part in areas.groupby(key, sort=False):
+        years = [int(y) for y in part["established_year"] if y is not None and y == y and int(y)]
         year = part["established_year"].iloc[0]
+        geoms = part.geometry.values
         rows.append(
             {
                 "id": part["id"].iloc[0],
                 "name": next((n for n in part["name"] if n), None),
                 "established_year": (min(years) if years else 0) if year is not None else None,
                 "from_point": bool(part["from_point"].all()),
-                "geometry": shapely.union_all(part.geometry.values)
-                if len(part) > 1
-                else part.geometry.iloc[0],
+                "geometry": geoms[0] if len(part) == 1 else shapely.union_all(geoms),
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=areas.crs)
