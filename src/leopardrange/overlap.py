@@ -437,8 +437,16 @@ def dissolve_groups(data: Frame, *, threads: int | None = None) -> gpd.GeoSeries
     out[single] = values[[int(m[0]) for m, one in zip(members, single, strict=True) if one]]
     several = [i for i, one in enumerate(single) if not one]
 
+    # A geometry inside another one adds nothing to their union: leave it out of the merge
+    # (WDPA sites are often designated several times, one boundary inside another).
+    outer, inner = shapely.STRtree(values).query(values, predicate="contains")
+    inside = (outer != inner) & ((outer < inner) | ~shapely.equals(values[outer], values[inner]))
+    covered = np.zeros(n, dtype=bool)
+    covered[inner[inside]] = True
+
     def merge(i: int) -> shapely.Geometry:
-        return polygonal_part(shapely.union_all(values[members[i]]))
+        kept = members[i][~covered[members[i]]]
+        return polygonal_part(shapely.union_all(values[kept]))
 
     if several:
         import os
@@ -458,6 +466,23 @@ def subdivide(geom: shapely.Geometry, *, max_vertices: int = SUBDIVIDE_VERTICES)
     the pieces add up to the area of the intersection with the whole — and each overlay
     touches a small piece instead of a polygon of a million vertices.
 
+    Parameters
+    ----------
+    geom
+        A polygonal geometry.
+    max_vertices
+        Most vertices in a piece (at least 8: a cut piece may keep four corners of its box).
+
+    Returns
+    -------
+    list
+        Valid polygonal pieces (a piece that a cut through a vertex left invalid is repaired).
+
+    Raises
+    ------
+    ValueError
+        When ``max_vertices`` is under 8.
+
     Examples
     --------
     >>> import shapely
@@ -466,6 +491,8 @@ def subdivide(geom: shapely.Geometry, *, max_vertices: int = SUBDIVIDE_VERTICES)
     >>> len(pieces) > 8, round(sum(p.area for p in pieces) - circle.area, 9)
     (True, 0.0)
     """
+    if max_vertices < 8:  # a clipped piece keeps up to four corners of its box
+        raise ValueError(f"max_vertices must be at least 8, not {max_vertices}")
     out: list[Any] = []
     stack = [(geom, 0)]
     while stack:
@@ -478,12 +505,17 @@ def subdivide(geom: shapely.Geometry, *, max_vertices: int = SUBDIVIDE_VERTICES)
         minx, miny, maxx, maxy = part.bounds
         if maxx - minx >= maxy - miny:
             mid = (minx + maxx) / 2.0
-            halves = (shapely.box(minx, miny, mid, maxy), shapely.box(mid, miny, maxx, maxy))
+            halves = ((minx, miny, mid, maxy), (mid, miny, maxx, maxy))
         else:
             mid = (miny + maxy) / 2.0
-            halves = (shapely.box(minx, miny, maxx, mid), shapely.box(minx, mid, maxx, maxy))
-        stack += [(polygonal_part(shapely.intersection(part, h)), depth + 1) for h in halves]
-    return out
+            halves = ((minx, miny, maxx, mid), (minx, mid, maxx, maxy))
+        # clip_by_rect is linear in the vertices (an overlay is not): halving costs O(n log n)
+        stack += [(polygonal_part(shapely.clip_by_rect(part, *h)), depth + 1) for h in halves]
+    pieces = np.array(out, dtype=object)
+    broken = ~shapely.is_valid(pieces) if len(pieces) else np.zeros(0, dtype=bool)
+    if broken.any():  # a cut through a vertex may leave a degenerate ring: repair that piece
+        pieces[broken] = [polygonal_part(g) for g in shapely.make_valid(pieces[broken])]
+    return list(pieces)
 
 
 def union_overlap(
