@@ -438,9 +438,16 @@ def dissolve_groups(data: Frame, *, threads: int | None = None) -> gpd.GeoSeries
     several = [i for i, one in enumerate(single) if not one]
 
     # A geometry inside another one adds nothing to their union: leave it out of the merge
-    # (WDPA sites are often designated several times, one boundary inside another).
-    outer, inner = shapely.STRtree(values).query(values, predicate="contains")
-    inside = (outer != inner) & ((outer < inner) | ~shapely.equals(values[outer], values[inner]))
+    # (WDPA sites are often designated several times, one boundary inside another). Only
+    # pairs that meet and whose boxes nest are tested: a "contains" query over the tree
+    # costs a hundred times more (measured on the WDPA-sized layer of benchmarks/).
+    box = shapely.bounds(values)
+    nested = (left != right) & (box[left, :2] <= box[right, :2]).all(1)
+    nested &= (box[left, 2:] >= box[right, 2:]).all(1)
+    outer, inner = left[nested], right[nested]
+    keep = shapely.contains(values[outer], values[inner])
+    outer, inner = outer[keep], inner[keep]
+    inside = (outer < inner) | ~shapely.equals(values[outer], values[inner])
     covered = np.zeros(n, dtype=bool)
     covered[inner[inside]] = True
 
