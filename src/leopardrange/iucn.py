@@ -169,16 +169,24 @@ class RangeFilter:
     left_out_outside_current_km2: float
     epochs_from_codes: bool = False
 
-    def describe(self) -> str:
+    def describe(self, *, meanings: bool = False) -> str:
         """The filter in words, e.g. ``presence 1, 2; origin 1, 2, 6; seasonal 1, 2, 3``.
+
+        Parameters
+        ----------
+        meanings
+            Write each code with its meaning (``presence 1 Extant, 2 Probably Extant``).
 
         Examples
         --------
-        >>> RangeFilter({}, (1, 2), None, (1,), None, {}, 1, 0, (), 0.0).describe()
+        >>> f = RangeFilter({}, (1, 2), None, (1,), None, {}, 1, 0, (), 0.0)
+        >>> f.describe()
         'presence 1, 2; seasonal 1'
+        >>> f.describe(meanings=True)
+        'presence 1 Extant, 2 Probably Extant; seasonal 1 Resident'
         """
         return "; ".join(
-            f"{name} {', '.join(map(str, codes))}"
+            f"{name} {describe_codes(codes, name) if meanings else ', '.join(map(str, codes))}"
             for name, codes in (
                 ("presence", self.presence),
                 ("origin", self.origin),

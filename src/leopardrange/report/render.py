@@ -18,7 +18,6 @@ from typing import Any
 from leopardrange import palette
 from leopardrange.crs import crs_label
 from leopardrange.documents import to_json
-from leopardrange.iucn import describe_codes
 from leopardrange.metrics import ClaimResult, EpochMetrics, comparison_text, metric_unit
 from leopardrange.output import atomic_output_dir
 from leopardrange.report.result import ReportResult
@@ -425,15 +424,7 @@ def _range_filter_blocks(result: ReportResult) -> list[Block]:
     rf = result.range_filter.range_filter
     if rf is None:
         return []
-    kept = "; ".join(
-        f"{name} {describe_codes(codes, name)}"
-        for name, codes in (
-            ("presence", rf.presence),
-            ("origin", rf.origin),
-            ("seasonal", rf.seasonal),
-        )
-        if codes is not None
-    )
+    kept = rf.describe(meanings=True)
     text = f"Current range: IUCN codes {kept}."
     if rf.epochs_from_codes and rf.historical_presence is not None:
         text += (
