@@ -15,9 +15,13 @@ from leopardrange.overlap import (
     area_by_zone,
     coverage,
     dissolve,
+    dissolve_groups,
     intersection,
     overlap,
     share_pct,
+    subdivide,
+    union_overlap,
+    zone_coverage,
 )
 from tests.conftest import LAEA, square
 
@@ -132,3 +136,147 @@ def test_overlap_never_exceeds_either_area(
     assert o.overlap_pct_of_range == pytest.approx(share_pct(o.overlap_km2, o.range_km2))
     swapped = overlap(b, a)
     assert swapped.overlap_km2 == pytest.approx(o.overlap_km2)
+
+
+# ------------------------------------------------------------------ per-zone coverage
+def test_zone_coverage_gives_each_zone_its_own_and_its_unique_part() -> None:
+    rng = gpd.GeoSeries([shapely.box(0, 0, 100_000, 100_000)], crs=LAEA)
+    zones = gpd.GeoSeries(
+        [
+            shapely.box(10_000, 10_000, 40_000, 40_000),  # 900 km², 300 shared with the next
+            shapely.box(30_000, 10_000, 60_000, 40_000),  # 900 km²
+            shapely.box(80_000, 80_000, 120_000, 120_000),  # 1,600 km², 400 in the range
+            shapely.box(200_000, 0, 210_000, 10_000),  # outside the range
+            shapely.box(
+                30_000, 10_000, 60_000, 40_000
+            ),  # a duplicate of the second: nothing unique
+        ],
+        index=list("abcde"),
+        crs=LAEA,
+    )
+    table = zone_coverage(rng, zones)
+    assert table.index.tolist() == list("abcde")
+    assert table["area_km2"].tolist() == pytest.approx([900, 900, 1_600, 100, 900])
+    assert table["in_range_km2"].tolist() == pytest.approx([900, 900, 400, 0, 900])
+    assert table["share_of_range_pct"].tolist() == pytest.approx([9, 9, 4, 0, 9])
+    assert table["unique_in_range_km2"].tolist() == pytest.approx([600, 0, 400, 0, 0])
+
+
+def test_zone_coverage_aligns_crss() -> None:
+    rng = gpd.GeoSeries([shapely.box(0, 0, 100_000, 100_000)], crs=LAEA)
+    zones = densify(gpd.GeoSeries([shapely.box(0, 0, 50_000, 100_000)], crs=LAEA)).to_crs(4326)
+    table = zone_coverage(rng, zones)
+    assert table["share_of_range_pct"].iloc[0] == pytest.approx(50.0, rel=1e-4)
+
+
+def test_whole_percentages_are_exact() -> None:
+    assert share_pct(6099.918554127244, 6099.9185541272445) == 100.0
+    assert share_pct(1.0, 2.0) == 50.0
+    assert share_pct(1.0 / 3.0 * 3.0, 3.0) == pytest.approx(100 / 3)
+    assert share_pct(50.00000000000001, 100.0) == 50.0
+    assert share_pct(50.001, 100.0) == pytest.approx(50.001)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 80), st.floats(0, 80), st.floats(1, 40), st.floats(1, 40)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_zone_coverage_invariants(boxes: list[tuple[float, float, float, float]]) -> None:
+    km = 1_000.0
+    rng = series(shapely.box(10 * km, 10 * km, 90 * km, 90 * km))
+    zones = series(
+        *(shapely.box(x * km, y * km, (x + w) * km, (y + h) * km) for x, y, w, h in boxes)
+    )
+    table = zone_coverage(rng, zones)
+    assert (table["unique_in_range_km2"] <= table["in_range_km2"] + 1e-9).all()
+    assert (table["in_range_km2"] <= table["area_km2"] + 1e-9).all()
+    union_in = total_area_km2(intersection(rng, zones))
+    assert table["unique_in_range_km2"].sum() <= union_in + 1e-6
+    assert table["in_range_km2"].max() <= union_in + 1e-6
+
+
+# ------------------------------------------------------------------ WDPA-scale overlap
+def test_dissolve_groups_equals_the_union_in_pieces() -> None:
+    km = 1_000.0
+    zones = series(
+        shapely.box(0, 0, 2 * km, 2 * km),
+        shapely.box(1 * km, 0, 3 * km, 2 * km),
+        shapely.box(3 * km, 0, 4 * km, 1 * km),  # touches the second: same group
+        shapely.box(10 * km, 10 * km, 11 * km, 11 * km),
+        shapely.box(10 * km, 10 * km, 11 * km, 11 * km),  # a duplicate
+        shapely.Polygon(),
+    )
+    groups = dissolve_groups(zones, threads=2)
+    assert (groups.area / 1e6).tolist() == pytest.approx([7.0, 1.0])
+    union = dissolve(zones).iloc[0]
+    assert shapely.equals(shapely.union_all(groups.values), union)
+
+
+@settings(max_examples=30)
+@given(
+    st.lists(
+        # corners on a 1 m grid (km to three decimals): GEOS warns of a division by zero on
+        # coordinates like 1e-164 m, which no survey produces
+        st.tuples(
+            *(st.floats(lo, hi).map(lambda v: round(v, 3)) for lo, hi in ((-20, 100),) * 2),
+            *(st.floats(0.5, 40).map(lambda v: round(v, 3)) for _ in range(2)),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(3, 40),
+)
+def test_union_overlap_equals_overlap(
+    boxes: list[tuple[float, float, float, float]], sides: int
+) -> None:
+    km = 1_000.0
+    rng = series(shapely.Point(40 * km, 40 * km).buffer(45 * km, quad_segs=sides))
+    zones = series(
+        *(shapely.box(x * km, y * km, (x + w) * km, (y + h) * km) for x, y, w, h in boxes)
+    )
+    fast, plain = union_overlap(rng, zones), overlap(rng, zones)
+    assert fast.zone_km2 == pytest.approx(plain.zone_km2, rel=1e-9)
+    assert fast.overlap_km2 == pytest.approx(plain.overlap_km2, rel=1e-9, abs=1e-9)
+    assert fast.range_km2 == pytest.approx(plain.range_km2, rel=1e-12)
+
+
+def test_subdivide_keeps_every_square_metre() -> None:
+    blob = shapely.Point(0, 0).buffer(1_000, quad_segs=2_000)  # 8,001 vertices
+    pieces = subdivide(blob, max_vertices=500)
+    assert all(shapely.get_num_coordinates(p) <= 500 for p in pieces)
+    assert sum(p.area for p in pieces) == pytest.approx(blob.area, rel=1e-12)
+    assert shapely.union_all(pieces).symmetric_difference(blob).area < 1e-6
+
+
+def test_subdivide_repairs_a_piece_cut_through_a_vertex() -> None:
+    # the spike's tip lies on the first cut (y = 5): clipping leaves a self-touching ring
+    spike = shapely.Polygon(
+        [(x / 4, 0) for x in range(33)] + [(8, 10), (5, 10), (5, 5), (4.9, 10), (0, 10)]
+    )
+    assert not shapely.clip_by_rect(spike, 0, 5, 8, 10).is_valid
+    pieces = subdivide(spike, max_vertices=8)
+    assert all(p.is_valid for p in pieces)
+    assert sum(p.area for p in pieces) == pytest.approx(spike.area, rel=1e-12)
+
+
+def test_subdivide_refuses_pieces_too_small_to_hold_a_box() -> None:
+    with pytest.raises(ValueError, match="max_vertices must be at least 8, not 4"):
+        subdivide(shapely.box(0, 0, 1, 1), max_vertices=4)
+
+
+def test_dissolve_groups_skips_nested_areas_and_keeps_the_union() -> None:
+    km = 1_000.0
+    zones = series(
+        shapely.box(2 * km, 2 * km, 3 * km, 3 * km),  # inside the next two
+        shapely.box(1 * km, 1 * km, 4 * km, 4 * km),  # inside the next one
+        shapely.box(0, 0, 5 * km, 5 * km),
+        shapely.box(0, 0, 5 * km, 5 * km),  # the same site designated twice
+        shapely.box(4 * km, 4 * km, 8 * km, 6 * km),  # across the edge of the outer box
+    )
+    groups = dissolve_groups(zones, threads=1)
+    assert (groups.area / 1e6).tolist() == pytest.approx([25.0 + 8.0 - 1.0])
+    assert shapely.equals(groups.iloc[0], dissolve(zones).iloc[0])

@@ -145,7 +145,9 @@ def study(text: str) -> Any:
                 'path = "land.gpkg"\nlayr = "p"\n[layers.range]',
             ),
             r"unknown key 'layr' \(did you mean 'layer'\?\) in \[layers.park\] of the study; "
-            "valid keys: assume_crs, encoding, label, layer, path, repair, where$",
+            "valid keys: assume_crs, conventions, drop_biosphere_reserves, encoding, "
+            "established_field, establishment_by_epoch, id_field, label, layer, name_field, path, "
+            "point_areas, repair, status_filter, status_keep, where$",
         ),
         (STUDY + "repair = 'true'\n", r"repair of \[layers.range\] .* not 'true' \(text; write"),
         (STUDY + "layer = ''\n", r"layer of \[layers.range\] of the study must be non-empty"),

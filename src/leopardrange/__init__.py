@@ -11,6 +11,8 @@ Every public module is an attribute of the package, loaded on first use (so
 ``overlap``         coverage and overlap of ranges and protected areas
 ``rangeloss``       range contraction by epoch
 ``redlist``         IUCN EOO, AOO and criterion B
+``wdpa``            WDPA conventions: status, biosphere reserves, points with a reported area
+``iucn``            IUCN range-map conventions: presence, origin and seasonal codes
 ``fragmentation``   patches and effective mesh size
 ``report``          the range-loss and coverage report (compute, run, write)
 ``metrics``         the metric registry: names, units, meanings
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
         export,
         fragmentation,
         io,
+        iucn,
         measure,
         metrics,
         output,
@@ -63,6 +66,7 @@ if TYPE_CHECKING:
         schema,
         study,
         units,
+        wdpa,
     )
 
 __all__ = [
@@ -76,6 +80,7 @@ __all__ = [
     "export",
     "fragmentation",
     "io",
+    "iucn",
     "measure",
     "metrics",
     "output",
@@ -87,6 +92,7 @@ __all__ = [
     "schema",
     "study",
     "units",
+    "wdpa",
 ]
 #: The public modules, each reachable as ``leopardrange.<name>``.
 MODULES: tuple[str, ...] = tuple(n for n in __all__ if n not in ("MODULES", "__version__"))

@@ -12,6 +12,7 @@ how to fix it. The CLI prints them as one line and exits with status 1.
 from __future__ import annotations
 
 __all__ = [
+    "AttributeValueError",
     "CRSError",
     "CircuitError",
     "ClusterError",
@@ -25,6 +26,7 @@ __all__ = [
     "LegendError",
     "LeopardRangeError",
     "MemoryLimitError",
+    "MissingFieldError",
     "OutputBusyError",
     "OutputExistsError",
     "ResistanceError",
@@ -75,6 +77,10 @@ class SchemaError(LeopardRangeError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class AttributeValueError(LeopardRangeError, ValueError):
+    """An attribute value is unfit: a negative area, a year that is no year, an unknown code."""
+
+
 class StudyError(LeopardRangeError, ValueError):
     """A study file is malformed: unknown keys, missing roles, bad values."""
 
@@ -121,3 +127,7 @@ class OutputBusyError(ExportError):
 
 class UnsafeOutputError(ExportError):
     """An output would be, hold or lie inside an input, or replace a folder in use."""
+
+
+class MissingFieldError(SchemaError, StudyError):
+    """Fields a study or an analysis names are missing from its layers (all named at once)."""

@@ -590,8 +590,9 @@ def read_layer(
             try:
                 check_not_empty(frame, name=name)
             except EmptyLayerError:
+                wanted = str(geometry or "geometry").replace("_", " ")
                 raise EmptyLayerError(
-                    f"{name}: the repair left no {geometry or 'geometry'} (its invalid "
+                    f"{name}: the repair left no {wanted} (its invalid "
                     f"features, ids {', '.join(map(str, report.ids[:5]))}, have no area once "
                     "repaired: lines or points); fix the layer in a GIS"
                 ) from None
@@ -624,7 +625,9 @@ def describe(
     list of dict
         Per layer: ``layer``, ``geometry_type``, ``crs``, ``features``, ``bounds``
         (minx, miny, maxx, maxy in the layer CRS) and ``area_km2`` (total of polygon areas,
-        ``None`` for other geometry types), ``repaired`` (count) and ``repair_note``.
+        ``None`` for other geometry types), ``union_area_km2`` (area of their union, where
+        overlaps count once; ``None`` unless features overlap), ``repaired`` (count) and
+        ``repair_note``.
 
     Examples
     --------
@@ -660,11 +663,27 @@ def describe(
                 "features": len(frame),
                 "bounds": [float(v) for v in frame.total_bounds] if len(frame) else None,
                 "area_km2": float(area_km2(frame, method=area_method).sum()) if polygonal else None,
+                "union_area_km2": _union_km2(frame, area_method) if polygonal else None,
                 "repaired": frame.attrs["repair"].n_repaired,
                 "repair_note": str(frame.attrs["repair"]),
             }
         )
     return rows
+
+
+def _union_km2(frame: gpd.GeoDataFrame, method: str) -> float | None:
+    """Area of the union of the features when some of them overlap, else ``None``."""
+    import shapely
+
+    from leopardrange.measure import total_area_km2
+
+    geoms = frame.geometry.values
+    tree = shapely.STRtree(geoms)
+    i, j = tree.query(geoms, predicate="intersects")
+    pairs = i < j
+    if not pairs.any() or shapely.touches(geoms[i[pairs]], geoms[j[pairs]]).all():
+        return None
+    return total_area_km2(frame, method=method)
 
 
 def sha256_file(path: str | Path) -> str:

@@ -35,23 +35,35 @@ from typing import Any, Literal
 
 from leopardrange.errors import StudyError
 from leopardrange.fragmentation import PatchMetrics
+from leopardrange.iucn import RangeFilter
 from leopardrange.redlist import AOOGrid, CriterionB
+from leopardrange.wdpa import CleanStep, DroppedArea
 
 __all__ = [
     "EPOCH_EXPORT_FIELDS",
     "SCHEMA_VERSION",
+    "AreaRef",
     "Breeding",
+    "BreedingSite",
     "ClaimResult",
     "CompetitorOverlap",
     "Coverage",
+    "EpochAreas",
     "EpochMetrics",
     "Metric",
     "NationalShare",
+    "ProtectedAreaCoverage",
+    "ProtectedAreaRecord",
+    "RangeFilterInfo",
     "RedListMetrics",
+    "RepairRecord",
+    "Repairs",
     "RunInfo",
     "check_metric_name",
     "claimable",
+    "comparison_text",
     "metric",
+    "metric_unit",
     "metric_value",
     "registry",
     "shown_in",
@@ -220,13 +232,15 @@ class EpochMetrics:
     """
 
     epoch: str = _info(meaning="Epoch label.")
-    year: int = _info("year", "Year of the epoch.")
+    year: int | None = _info("year", "Year of the epoch (None for epochs built from codes).")
     area_km2: float = metric("km²", "Area of the epoch's dissolved range.", outputs=("export",))
-    loss_vs_first_km2: float = metric("km²", "First epoch's area − this epoch's area.")
-    loss_vs_first_pct: float = metric(
+    loss_vs_first_km2: float | None = metric(
+        "km²", "First epoch's area − this epoch's area (None with a single epoch)."
+    )
+    loss_vs_first_pct: float | None = metric(
         "%", "Loss against the first epoch, in % of the first epoch's area.", outputs=("export",)
     )
-    area_pct_of_first: float = metric("%", "This epoch's area ÷ the first epoch's × 100.")
+    area_pct_of_first: float | None = metric("%", "This epoch's area ÷ the first epoch's × 100.")
     annual_loss_pct: float | None = metric(
         "%",
         "Compound yearly rate of loss from the first epoch, 100·(1 − (A/A₀)^(1/Δyears)).",
@@ -234,7 +248,10 @@ class EpochMetrics:
     )
     park_in_range_km2: float = _info("km²", "Area of park ∩ this epoch's range.")
     park_share_pct: float = metric(
-        "%", "Park ∩ this epoch's range ÷ this epoch's range × 100.", outputs=("export",)
+        "%",
+        "Park ∩ this epoch's range ÷ this epoch's range × 100; with years of establishment, "
+        "only the areas established by the epoch's year (or in an unknown year) count.",
+        outputs=("export",),
     )
     area_published_km2: float | None = _info("km²", "Published area of the epoch, if given.")
     diff_vs_published_pct: float | None = _info("%", "Measured ÷ published area × 100 − 100.")
@@ -269,11 +286,36 @@ class NationalShare:
         needs="borders",
         default=None,
     )
+    park_in_current_range_by_country_km2: Mapping[str, float] | None = _info(
+        "km²",
+        "Per country the current range touches: park ∩ current range ∩ country.",
+        default=None,
+    )
+    park_share_by_country_pct: Mapping[str, float] | None = _info(
+        "%",
+        "Per country the current range touches: park ∩ current range ∩ country ÷ "
+        "current range ∩ country × 100.",
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class BreedingSite:
+    """One breeding site: where it lies.
+
+    ``status`` is ``"in park ∩ current range"``, ``"in park, outside current range"`` or
+    ``"outside the park"``.
+    """
+
+    name: str
+    in_park: bool
+    in_current_range: bool
+    status: str
 
 
 @dataclass(frozen=True)
 class Breeding:
-    """Known breeding areas inside the park.
+    """Known breeding areas inside the park, and inside the current range.
 
     Examples
     --------
@@ -308,6 +350,35 @@ class Breeding:
     )
     breeding_area_km2: float | None = metric(
         "km²", "Area of the dissolved breeding polygons.", needs="breeding", default=None
+    )
+    breeding_in_park_and_current_range: int | None = metric(
+        "count",
+        "Breeding sites in park ∩ current range (polygons: at least 99 % of their area).",
+        outputs=("coverage_table",),
+        needs="breeding",
+        default=None,
+    )
+    breeding_in_park_outside_current_range: int | None = metric(
+        "count",
+        "Breeding sites in the park but not in the current range.",
+        outputs=("coverage_table",),
+        needs="breeding",
+        default=None,
+    )
+    breeding_outside_park: int | None = metric(
+        "count", "Breeding sites outside the park.", needs="breeding", default=None
+    )
+    breeding_outside_current_range: int | None = metric(
+        "count",
+        "Breeding sites not in the current range, in the park or not.",
+        outputs=("summary", "coverage_table"),
+        label="breeding sites outside the current range",
+        needs="breeding",
+        default=None,
+    )
+    breeding_sites: Sequence[BreedingSite] | None = _info(
+        meaning="Per site: name, in the park, in the current range, and which of the three it is.",
+        default=None,
     )
 
 
@@ -372,10 +443,121 @@ class RedListMetrics:
     )
     aoo_min_km2: float = metric("km²", "The AOO minimised over the grid shifts.")
     aoo_grid: AOOGrid = _info(  # noqa: RUF009 - a dataclasses.field, not a default value
-        meaning="Cell size, origin, shifts and cell counts of the AOO grid."
+        meaning="CRS, origin, cell size, shifts and cell counts of the AOO grid. The CRS "
+        "depends on the current range alone: its own CRS when equal-area in metres, else a "
+        "LAEA centred on it (or the study's aoo_crs); the grid has a corner at its origin."
     )
     iucn_b: CriterionB = _info(  # noqa: RUF009 - a dataclasses.field, not a default value
         meaning="Criterion B thresholds met by the EOO (B1) and AOO (B2)."
+    )
+
+
+@dataclass(frozen=True)
+class ProtectedAreaRecord:
+    """One kept protected area and what it covers of the current range."""
+
+    name: str | None
+    id: int | str | None
+    area_km2: float
+    in_current_range_km2: float
+    share_of_current_range_pct: float
+    unique_in_current_range_km2: float
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    """A protected area named in a list: name, id and year of establishment (0: unknown)."""
+
+    name: str | None
+    id: int | str | None
+    established_year: int | None
+
+
+@dataclass(frozen=True)
+class EpochAreas:
+    """Which protected areas count in one epoch."""
+
+    year: int | None
+    counted: int
+    not_yet_established: Sequence[AreaRef] = ()
+
+
+@dataclass(frozen=True)
+class ProtectedAreaCoverage:
+    """The protected areas one by one: how they were cleaned, what each covers, when each counts."""
+
+    protected_areas_conventions: str = _info(
+        meaning="Conventions applied to the park layer: 'wdpa' or 'none'.", default="none"
+    )
+    protected_areas_cleaning: Sequence[CleanStep] = _info(
+        meaning="The WDPA steps in order: whether each ran, what it did, how many it dropped.",
+        default=(),
+    )
+    protected_areas_kept: int = metric(
+        "count",
+        "Protected areas kept (features sharing an id count once).",
+        outputs=("coverage_table",),
+        default=0,
+    )
+    protected_areas_from_points: int = metric(
+        "count", "Kept areas made from points: geodesic circles of their reported area.", default=0
+    )
+    protected_areas_dropped_count: int = metric(
+        "count",
+        "Protected-area features dropped (status, biosphere reserve, point without an area).",
+        outputs=("coverage_table",),
+        default=0,
+    )
+    protected_areas: Sequence[ProtectedAreaRecord] = _info(
+        meaning="Per kept area: name, id, area_km2, in_current_range_km2, "
+        "share_of_current_range_pct and unique_in_current_range_km2 (covered by no other).",
+        default=(),
+    )
+    protected_areas_dropped: Sequence[DroppedArea] = _info(
+        meaning="Every dropped feature: name, id and reason.", default=()
+    )
+    establishment_field: str | None = _info(
+        meaning="Field with each area's year of establishment (None: years not used).",
+        default=None,
+    )
+    protected_areas_year_unknown: Sequence[AreaRef] = _info(
+        meaning="Areas whose year of establishment is unknown (0): counted in every epoch.",
+        default=(),
+    )
+    protected_areas_by_epoch: Mapping[str, EpochAreas] | None = _info(
+        meaning="Per epoch: the areas counted, and those established after its year.",
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class RangeFilterInfo:
+    """The IUCN code filter that made the current range (None when none applied)."""
+
+    range_filter: RangeFilter | None = _info(  # noqa: RUF009 - a dataclasses.field
+        meaning="Codes kept (presence, origin, seasonal), codes present, and what the filter "
+        "left out: features and km² per combination of codes.",
+        default=None,
+    )
+
+
+@dataclass(frozen=True)
+class RepairRecord:
+    """Geometries of one input layer repaired with ``make_valid``."""
+
+    role: str
+    source: str | None
+    features: int
+    ids: Sequence[int | str]
+
+
+@dataclass(frozen=True)
+class Repairs:
+    """Every geometry repair of the run."""
+
+    repairs: Sequence[RepairRecord] = _info(
+        meaning="Geometries repaired with make_valid: role, layer, count and feature ids.",
+        default=(),
     )
 
 
@@ -413,7 +595,10 @@ class ClaimResult:
 #: the part's fields are top-level keys, part type).
 _PARTS: tuple[tuple[str, str | None, type], ...] = (
     ("run_info", None, RunInfo),
+    ("repairs", None, Repairs),
+    ("range_filter", None, RangeFilterInfo),
     ("coverage", None, Coverage),
+    ("protected_areas", None, ProtectedAreaCoverage),
     ("epochs", "range_epochs", EpochMetrics),
     ("national", None, NationalShare),
     ("breeding", None, Breeding),
@@ -586,6 +771,57 @@ def shown_in(output: Output) -> tuple[Metric, ...]:
     ['current_range_km2', 'park_area_km2']
     """
     return tuple(m for m in registry().values() if output in m.outputs)
+
+
+def metric_unit(name: str) -> str:
+    """The unit of a metric a claim may name: ``"%"``, ``"km²"``, ``"count"`` … (``""``: none).
+
+    Examples
+    --------
+    >>> metric_unit("park_share_of_current_range_pct"), metric_unit("range_epochs.2015.area_km2")
+    ('%', 'km²')
+    """
+    match = _EPOCH_METRIC.match(name)
+    found = registry().get(_EPOCH_PREFIX + match["field"] if match else name)
+    return found.unit if found else ""
+
+
+def _number(value: float) -> str:
+    """A number as people write it: ``70``, ``2.96``, ``10,709`` (no trailing zeros)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def comparison_text(claim: ClaimResult) -> str:
+    """What a claim says, written as what it is: ``60 % ± 5``, ``≥ 70 %``, ``≤ 500 km²``.
+
+    An ``about`` claim reads ``expected ± tolerance`` (``= expected`` without a tolerance);
+    ``at_least`` and ``at_most`` read as the bound the measured value must meet, with the
+    published figure and the tolerance beside it when there is one.
+
+    Examples
+    --------
+    >>> def claim(comparison, expected, tolerance, metric="park_share_of_current_range_pct"):
+    ...     return ClaimResult("c", metric, None, None, comparison, expected, tolerance,
+    ...                        0.0, 0.0, False)
+    >>> comparison_text(claim("about", 60.0, 5.0)), comparison_text(claim("at_least", 70.0, 0.0))
+    ('60 % ± 5', '≥ 70 %')
+    >>> comparison_text(claim("at_most", 500.0, 50.0, "aoo_km2"))
+    '≤ 550 km² (500 + 50)'
+    """
+    unit = {"%": " %", "km²": " km²"}.get(metric_unit(claim.metric), "")
+    expected, tolerance = claim.expected, claim.tolerance
+    if claim.comparison == "about":
+        if not tolerance:
+            return f"= {_number(expected)}{unit}"
+        return f"{_number(expected)}{unit} ± {_number(tolerance)}"
+    at_least = claim.comparison == "at_least"
+    bound = expected - tolerance if at_least else expected + tolerance
+    text = f"{'≥' if at_least else '≤'} {_number(bound)}{unit}"
+    if not tolerance:
+        return text
+    return f"{text} ({_number(expected)} {'−' if at_least else '+'} {_number(tolerance)})"
 
 
 #: Per-epoch fields written as attributes of the exported range-by-epoch layer.

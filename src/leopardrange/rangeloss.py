@@ -39,7 +39,7 @@ def epoch_ranges(
     ranges: gpd.GeoDataFrame,
     *,
     epoch_field: str = "epoch",
-    year_field: str = "year",
+    year_field: str | None = "year",
     name: str = "range layer",
 ) -> gpd.GeoDataFrame:
     """Dissolve a range layer into one row per epoch, oldest first.
@@ -50,7 +50,8 @@ def epoch_ranges(
         Range polygons with an epoch label and a year per feature (several features per
         epoch are merged), any CRS.
     epoch_field, year_field
-        Names of the epoch (text) and year (integer) fields.
+        Names of the epoch (text) and year (integer) fields. With ``year_field=None`` the
+        epochs have no year (``None``) and keep the order in which they first appear.
     name
         How to name the layer in error messages.
 
@@ -81,16 +82,17 @@ def epoch_ranges(
     now    2020         1
     """
     for field in (epoch_field, year_field):
-        if field not in ranges.columns:
+        if field is not None and field not in ranges.columns:
             fields = ", ".join(c for c in ranges.columns if c != ranges.geometry.name)
             raise SchemaError(
                 f"{name} has no field {field!r}; available fields: {fields}; set "
                 f"{'epoch_field' if field == epoch_field else 'year_field'} in the study file"
             )
-    year_values = _years(ranges, epoch_field, year_field, name)
+    year_values = _years(ranges, epoch_field, year_field, name) if year_field else None
     rows = []
     for epoch, group in ranges.groupby(ranges[epoch_field].astype(str), sort=False):
-        years = sorted({int(y) for y in year_values.loc[group.index].dropna()})
+        found = year_values.loc[group.index].dropna() if year_values is not None else None
+        years = sorted({int(y) for y in found}) if found is not None else [None]
         if len(years) != 1:
             detail = "no year" if not years else f"several years ({', '.join(map(str, years))})"
             raise StudyError(f"epoch {epoch!r} of {name} has {detail}; give one year per epoch")
@@ -103,8 +105,14 @@ def epoch_ranges(
             }
         )
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=ranges.crs)
-    out = out.sort_values(["year", "epoch"], kind="stable").set_index("epoch")
-    return out
+    if year_field is not None:
+        out = out.sort_values(["year", "epoch"], kind="stable")
+    return out.set_index("epoch")
+
+
+def _year(value: Any) -> int | None:
+    """A year as an integer; ``None`` when the epoch has none."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _years(ranges: gpd.GeoDataFrame, epoch_field: str, year_field: str, name: str) -> pd.Series:
@@ -174,6 +182,8 @@ def current_epoch(epochs: gpd.GeoDataFrame, wanted: str | None = None) -> str:
                 f"{', '.join(names)}"
             )
         return str(wanted)
+    if "year" not in epochs.columns or epochs["year"].isna().any():
+        return names[-1]  # epochs without years (e.g. built from IUCN codes): the last one
     years = [int(y) for y in epochs["year"]]
     latest = [n for n, y in zip(names, years, strict=True) if y == max(years)]
     if len(latest) > 1:
@@ -215,7 +225,7 @@ def range_loss(
         (first − this; negative when the range grew), ``loss_vs_first_pct`` (of the first
         epoch's area), ``area_pct_of_first`` and ``annual_loss_pct``: the compound yearly rate
         of loss from the first epoch, ``100 × (1 − (A / A₀)^(1 / (year − year₀)))`` (NaN for
-        the first epoch; negative when the range grew).
+        the first epoch, and when the epochs have no years; negative when the range grew).
 
     Examples
     --------
@@ -241,17 +251,18 @@ def range_loss(
         else project(epochs.geometry, target)
     )
     areas = area_km2(geoms, method=method).to_numpy()
-    first_km2, first_year = float(areas[0]), int(epochs["year"].iloc[0])
+    first_km2, first_year = float(areas[0]), _year(epochs["year"].iloc[0])
     rows = []
     for (epoch, row), a_km2 in zip(epochs.iterrows(), areas, strict=True):
-        years = int(row["year"]) - first_year
+        year = _year(row["year"])
+        years = 0 if year is None or first_year is None else year - first_year
         annual = math.nan
         if years > 0 and first_km2 > 0 and a_km2 > 0:
             annual = 100.0 * (1.0 - (a_km2 / first_km2) ** (1.0 / years))
         rows.append(
             {
                 "epoch": str(epoch),
-                "year": int(row["year"]),
+                "year": year,
                 "area_km2": float(a_km2),
                 "loss_vs_first_km2": first_km2 - float(a_km2),
                 "loss_vs_first_pct": 100.0 * (first_km2 - a_km2) / first_km2 if first_km2 else 0.0,

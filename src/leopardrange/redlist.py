@@ -32,7 +32,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from leopardrange.crs import analysis_crs, project
+from leopardrange.crs import analysis_crs, crs_string, project
 from leopardrange.measure import area_km2
 from leopardrange.overlap import dissolve
 from leopardrange.units import M2_PER_KM2
@@ -84,6 +84,8 @@ class AOOGrid:
         The shift that gave the minimum ((0, 0) when the fixed grid is the minimum).
     cells, cells_min
         Occupied cells on the fixed grid, and the minimum over the shifts.
+    crs
+        The grid's CRS (``EPSG:n``, else its WKT): origin and cells are in its metres.
 
     Examples
     --------
@@ -100,6 +102,7 @@ class AOOGrid:
     best_shift_m: tuple[float, float]
     cells: int
     cells_min: int
+    crs: str = ""
 
 
 @dataclass(frozen=True)
@@ -575,6 +578,7 @@ def aoo(
         best_shift_m=(float(best_shift[0]), float(best_shift[1])),
         cells=fixed,
         cells_min=cells_min,
+        crs=crs_string(geoms.crs),
     )
     return AOO(aoo_km2=fixed * cell_km2, aoo_min_km2=cells_min * cell_km2, grid=grid)
 

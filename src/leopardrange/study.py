@@ -49,18 +49,38 @@ __all__ = [
     "read_study",
 ]
 
-_COMMON_KEYS = {"path", "layer", "where", "assume_crs", "label", "repair", "encoding"}
+_COMMON_KEYS = {"path", "layer", "where", "assume_crs", "label", "repair", "name_field", "encoding"}
+#: Keys of the WDPA conventions (park) and of the IUCN conventions (range).
+WDPA_KEYS = {
+    "conventions",
+    "status_filter",
+    "status_keep",
+    "drop_biosphere_reserves",
+    "point_areas",
+    "establishment_by_epoch",
+    "established_field",
+    "id_field",
+}
+IUCN_KEYS = {
+    "conventions",
+    "presence",
+    "origin",
+    "seasonal",
+    "historical_presence",
+    "historical_year",
+    "current_year",
+}
 #: Roles a layer can play, with the keys each accepts beyond the common ones.
 ROLES: dict[str, set[str]] = {
-    "park": set(),
-    "range": {"epoch_field", "year_field", "current_epoch", "published_area_field"},
+    "park": set(WDPA_KEYS),
+    "range": {"epoch_field", "year_field", "current_epoch", "published_area_field"} | IUCN_KEYS,
     "competitor": set(),
     "breeding": set(),
-    "borders": {"name_field"},
+    "borders": set(),
 }
 REQUIRED_ROLES = ("park", "range")
 _TOP_KEYS = {"study", "layers", "claims"}
-_STUDY_KEYS = {"name", "species", "description", "analysis_crs", "competitor_species"}
+_STUDY_KEYS = {"name", "species", "description", "analysis_crs", "aoo_crs", "competitor_species"}
 _CLAIM_KEYS = {
     "id",
     "metric",
@@ -79,7 +99,11 @@ _check = Checker(StudyError)
 
 @dataclass(frozen=True)
 class LayerConfig:
-    """Where a role's layer is and how to read it."""
+    """Where a role's layer is and how to read it.
+
+    ``path`` and ``layer`` are the first source; ``sources`` lists every (path, layer) pair
+    when the study names several layers for the role (they are read and joined).
+    """
 
     role: str
     path: Path
@@ -90,6 +114,11 @@ class LayerConfig:
     repair: bool = False
     options: dict[str, Any] = field(default_factory=dict)
     encoding: str | None = None
+    sources: tuple[tuple[Path, str | None], ...] = ()
+
+    def all_sources(self) -> tuple[tuple[Path, str | None], ...]:
+        """Every (path, layer) pair of the role: ``sources``, or ``(path, layer)`` alone."""
+        return self.sources or ((self.path, self.layer),)
 
 
 @dataclass(frozen=True)
@@ -125,6 +154,87 @@ class Study:
     analysis_crs: str | None = None
     description: str | None = None
     competitor_species: str | None = None
+    aoo_crs: str | None = None
+
+
+def _texts(value: Any, key: str, where: str) -> list[str]:
+    """Text, or a non-empty array of text, as a list."""
+    if isinstance(value, list):
+        if not value or not all(isinstance(v, str) and v.strip() for v in value):
+            _check.wrong(value, key, where, expected="non-empty text or a non-empty array of it")
+        return list(value)
+    return [_check.text(value, key, where)]
+
+
+def _text_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    """A non-empty array of non-empty text."""
+    items = _check.array(value, key, where, of="text", non_empty=True)
+    if not all(isinstance(v, str) and v.strip() for v in items):
+        _check.wrong(value, key, where, expected="a non-empty array of non-empty text")
+    return tuple(items)
+
+
+def _code_list(valid: range) -> Any:
+    def check(value: Any, key: str, where: str) -> tuple[int, ...]:
+        items = _check.array(value, key, where, of="integer codes", non_empty=True)
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v in valid for v in items):
+            _check.wrong(
+                value,
+                key,
+                where,
+                expected=f"a non-empty array of codes {valid.start}–{valid.stop - 1}",
+            )
+        return tuple(items)
+
+    return check
+
+
+def _conventions(role: str) -> Any:
+    choices = ("auto", "wdpa", "none") if role == "park" else ("auto", "iucn", "none")
+
+    def check(value: Any, key: str, where: str) -> str:
+        return _check.choice(value, key, where, choices=choices)
+
+    return check
+
+
+#: How each role-specific key is checked (default: non-empty text).
+_KEY_CHECKS: dict[str, Any] = {
+    "status_filter": _check.boolean,
+    "status_keep": _text_list,
+    "drop_biosphere_reserves": _check.boolean,
+    "point_areas": _check.boolean,
+    "establishment_by_epoch": _check.boolean,
+    "presence": _code_list(range(1, 7)),
+    "origin": _code_list(range(1, 7)),
+    "seasonal": _code_list(range(1, 6)),
+    "historical_presence": _code_list(range(1, 7)),
+    "historical_year": _check.integer,
+    "current_year": _check.integer,
+}
+
+
+def _sources(
+    table: dict[str, Any], here: str, base_dir: Path
+) -> tuple[tuple[Path, str | None], ...]:
+    paths = _texts(table["path"], "path", here)
+    layers: list[str | None] = (
+        list(_texts(table["layer"], "layer", here)) if "layer" in table else [None]
+    )
+    if len(paths) > 1 and len(layers) > 1 and len(paths) != len(layers):
+        _check.fail(
+            f"path and layer of {here} are arrays of different lengths ({len(paths)} and "
+            f"{len(layers)}); give one layer per path, or one path for several layers"
+        )
+    if len(paths) == 1:
+        paths = paths * len(layers)
+    if len(layers) == 1:
+        layers = layers * len(paths)
+    out = []
+    for text, layer in zip(paths, layers, strict=True):
+        path = Path(text)
+        out.append((path if path.is_absolute() else base_dir / path, layer))
+    return tuple(out)
 
 
 def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
@@ -134,20 +244,27 @@ def _layer(role: str, table: Any, base_dir: Path, where: str) -> LayerConfig:
         table,
         here,
         valid=_COMMON_KEYS | ROLES[role],
-        required={"path": "path (the file of the layer)"},
+        required={"path": "path (the file of the layer, or an array of files)"},
     )
-    path = Path(_check.text(table["path"], "path", here))
-    options = {k: _check.text(table[k], k, here) for k in ROLES[role] if k in table}
+    sources = _sources(table, here, base_dir)
+    options = {
+        k: (_conventions(role) if k == "conventions" else _KEY_CHECKS.get(k, _check.text))(
+            table[k], k, here
+        )
+        for k in sorted(ROLES[role] | {"name_field"})
+        if k in table
+    }
     return LayerConfig(
         role=role,
-        path=path if path.is_absolute() else base_dir / path,
-        layer=_check.optional(table, "layer", here, _check.text),
+        path=sources[0][0],
+        layer=sources[0][1],
         where=_check.optional(table, "where", here, _check.text),
         assume_crs=_check.optional(table, "assume_crs", here, _crs_text),
         label=_check.optional(table, "label", here, _check.text),
         repair=bool(_check.optional(table, "repair", here, _check.boolean)),
         options=options,
         encoding=_check.optional(table, "encoding", here, _encoding),
+        sources=sources if len(sources) > 1 else (),
     )
 
 
@@ -276,6 +393,7 @@ def parse_study(data: dict[str, Any], *, base_dir: Path, source: Path | None = N
         claims=claims,
         source=source,
         analysis_crs=analysis_crs,
+        aoo_crs=text("aoo_crs"),
         description=text("description"),
         competitor_species=text("competitor_species"),
     )

@@ -78,6 +78,7 @@ DIR is replaced only with --overwrite.
     help="Legend of added land-cover rasters: igbp, worldcover, corine or a CSV/TOML file.",
 )
 @options.area_method_opt
+@options.repair_opt
 @options.overwrite_opt
 @click.pass_context
 def export(
@@ -88,6 +89,7 @@ def export(
     extra_layers: tuple[str, ...],
     legend: str | None,
     area_method: str,
+    repair: bool,
     overwrite: bool,
 ) -> None:
     """Export the layers of STUDY and of its analysis for QGIS.
@@ -115,6 +117,7 @@ def export(
             area_method=area_method,
             extra_layers=extra_layers or None,
             legend=legend,
+            repair=repair or None,
             progress=progress,
         )
     if not quiet:

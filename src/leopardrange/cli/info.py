@@ -38,6 +38,8 @@ def info(
 
     For each layer: geometry type, CRS, feature count, bounds and, for polygons, the total
     area_km2 measured in an equal-area CRS (LAEA centred on the layer) or geodesically.
+    When features overlap (e.g. protected areas of several designations) the area of their
+    union, where overlaps count once, is shown beside the sum.
 
     PATH is a GeoPackage, Shapefile (.shp or zipped), GeoJSON, FlatGeobuf or GeoParquet file.
     """
@@ -66,15 +68,20 @@ def _print_table(spec: str, rows: list[dict[str, object]], area_method: str) -> 
     table.add_column("features", justify="right")
     table.add_column("bounds (minx, miny, maxx, maxy)")
     table.add_column("area_km2", justify="right")
+    overlapping = []
     for row in rows:
-        area = row["area_km2"]
+        area, union = row["area_km2"], row.get("union_area_km2")
+        text = "—" if area is None else f"{area:,.2f}"
+        if union is not None:
+            text += f" (union {union:,.2f})"
+            overlapping.append(str(row["layer"]))
         table.add_row(
             str(row["layer"]),
             str(row["geometry_type"]),
             str(row["crs"]),
             f"{row['features']:,}",
             _bounds_text(row["bounds"]),  # type: ignore[arg-type]
-            "—" if area is None else f"{area:,.2f}",
+            text,
         )
     console = Console(soft_wrap=False)
     if not console.is_terminal:
@@ -86,6 +93,12 @@ def _print_table(spec: str, rows: list[dict[str, object]], area_method: str) -> 
         else "areas: geodesic (pyproj.Geod, WGS 84)",
         style="dim",
     )
+    if overlapping:
+        console.print(
+            f"features of {', '.join(overlapping)} overlap: area_km2 is the sum of the features, "
+            "the union counts each overlap once (as the report does after dissolving)",
+            style="dim",
+        )
 
 
 def _bounds_text(bounds: list[float] | None) -> str:

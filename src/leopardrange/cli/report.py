@@ -17,11 +17,15 @@ Examples:
   leopardrange report --out out/report                 the embedded Amur leopard study
   leopardrange report my_study.toml --out out/lynx --area-method geodesic
   leopardrange report --out out/report --overwrite --strict   exit 3 if a claim fails
+  leopardrange report wdpa_study.toml --out out/wdpa --repair   repair invalid geometries
 
 \b
 The study file (TOML) names the layers by role — park and range (required),
 competitor, breeding, borders (optional) — and lists published claims to check;
 see the README for its schema, and geodata/amur_leopard.toml for an example.
+A WDPA park layer (WDPAID, STATUS, REP_AREA …) is cleaned as Protected Planet
+does; an IUCN range map (presence, origin, seasonal) is filtered by its codes,
+and without an epoch field gives a historical and a current epoch.
 
 \b
 Output (DIR): report.html (self-contained), report.md, metrics.json,
@@ -35,6 +39,7 @@ a claim failed), 3 with --strict when a claim failed, 1 on bad input.
 @options.out_dir_opt
 @options.area_method_opt
 @click.option("--strict", is_flag=True, help="Exit with status 3 when a claim does not hold.")
+@options.repair_opt
 @options.overwrite_opt
 @click.pass_context
 def report(
@@ -43,6 +48,7 @@ def report(
     out_dir: Path,
     area_method: str,
     strict: bool,
+    repair: bool,
     overwrite: bool,
 ) -> None:
     """Measure how the range in STUDY shrank and how much of it the park covers.
@@ -61,7 +67,7 @@ def report(
     options.reserve_output(ctx, out_dir, overwrite=overwrite, kind="folder")
     quiet = options.verbosity(ctx) < 0
     with options.progress_reporter(quiet=quiet) as progress:
-        result = run(parsed, area_method=area_method, progress=progress)
+        result = run(parsed, area_method=area_method, repair=repair or None, progress=progress)
         path = write(result, out_dir, overwrite=overwrite, progress=progress)
     if not quiet:
         _summary(result)
@@ -79,7 +85,7 @@ def _summary(result: ReportResult) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from leopardrange.metrics import metric_value, shown_in
+    from leopardrange.metrics import comparison_text, metric_value, shown_in
     from leopardrange.report.render import fmt
 
     m = result.metrics
@@ -97,11 +103,17 @@ def _summary(result: ReportResult) -> None:
         value = metric_value(result, spec.name)
         if value is None:
             continue
-        text = f"{value:,.0f} km²" if spec.unit == "km²" else f"{value:.1f} {spec.unit}"
+        if spec.unit == "km²":
+            text = f"{value:,.0f} km²"
+        elif spec.unit == "count":
+            text = f"{value:,}"
+        else:
+            text = f"{value:.1f} {spec.unit}"
         table.add_row(spec.title().format(**fields), text)
     for claim in result.claims:
         verdict = "[green]holds[/]" if claim.passed else "[red]does not hold[/]"
         table.add_row(
-            f"claim {claim.id}", f"{fmt(claim.measured)} vs {fmt(claim.expected)} {verdict}"
+            f"claim {claim.id}",
+            f"{fmt(claim.measured)} (claim {comparison_text(claim)}) {verdict}",
         )
     console.print(table)

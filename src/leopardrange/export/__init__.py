@@ -63,6 +63,7 @@ def run(
     area_method: str = "equal_area",
     extra_layers: Sequence[str | Path] | None = None,
     legend: Any = None,
+    repair: bool | None = None,
     progress: Progress | None = None,
 ) -> list[Path]:
     """Export the study's layers and the report's analysis layers for QGIS.
@@ -88,6 +89,8 @@ def run(
     legend
         The legend of added land-cover rasters: ``"igbp"``, ``"worldcover"``, ``"corine"`` or
         a CSV/TOML legend file (their classes are then named and coloured by it).
+    repair
+        Repair invalid geometries of every study layer; ``None``: as the study says.
     progress
         Called with the name of each step as it starts.
 
@@ -126,7 +129,7 @@ def run(
     target = check_output(out_dir, overwrite=overwrite)
     plan = collect(
         study, area_method=area_method, extra_layers=extra_layers, legend=legend,
-        progress=progress,
+        repair=repair, progress=progress,
     )  # fmt: skip
     with atomic_output_dir(target, overwrite=overwrite) as tmp:
         if progress is not None:

@@ -180,16 +180,19 @@ def _with_area(frame: gpd.GeoDataFrame, method: str) -> gpd.GeoDataFrame:
 
 
 def _study_layers(
-    study: Study, epochs: list[str], taken: set[str], progress: Progress | None
+    study: Study,
+    epochs: list[str],
+    taken: set[str],
+    progress: Progress | None,
+    repair: bool | None = None,
 ) -> list[ExportLayer]:
+    from leopardrange.report.run import read_role
+
     layers = []
     for role, cfg in study.layers.items():
         if progress is not None:
             progress(f"reading study layer {role}")
-        frame = read_layer(
-            cfg.path, cfg.layer, where=cfg.where, repair=cfg.repair, assume_crs=cfg.assume_crs,
-            encoding=cfg.encoding,
-        )  # fmt: skip
+        frame = read_role(cfg, repair=repair, geometry=None)
         frame = frame.reset_index(drop=True)
         kind = geometry_kind(frame)
         fields = [c for c in frame.columns if c != frame.geometry.name]
@@ -370,6 +373,7 @@ def collect(
     area_method: str = "equal_area",
     extra_layers: Sequence[str | Path] | None = None,
     legend: Any = None,
+    repair: bool | None = None,
     progress: Progress | None = None,
 ) -> ExportPlan:
     """Run the report's analysis and gather every layer an export writes, with its style.
@@ -389,6 +393,8 @@ def collect(
     legend
         The legend of added land-cover rasters (``"igbp"``, ``"worldcover"``, ``"corine"``
         or a legend file).
+    repair
+        Repair invalid geometries of every study layer; ``None``: as the study says.
     progress
         Called with the name of each step as it starts.
 
@@ -402,13 +408,13 @@ def collect(
     from leopardrange.report import run as run_report
 
     method = area_method.replace("-", "_")
-    result = run_report(study, area_method=method, progress=progress)
+    result = run_report(study, area_method=method, repair=repair, progress=progress)
     epochs = [str(e) for e in result.layers["range_epochs"]["epoch"]]
     current = result.coverage.current_epoch
     taken: set[str] = set()
     if result.study is None:
         raise TypeError("export needs a report run from a study (report.run), not from frames")
-    layers = _study_layers(result.study, epochs, taken, progress)
+    layers = _study_layers(result.study, epochs, taken, progress, repair)
     if extra_layers is None:
         extra_layers = _default_extras() if study is None else ()
     rasters = [

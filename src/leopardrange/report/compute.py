@@ -1,29 +1,33 @@
 """Compute a range-loss and coverage report from GeoDataFrames (no file input or output).
 
-Order of work (wdpar's for protected areas): check each layer, project everything to one
-equal-area analysis CRS, dissolve the park, then intersect it with each epoch's range;
-measure every area with the chosen method; compute IUCN and fragmentation metrics on the
-current range; finally check the claims against the computed metrics.
+Order of work (wdpar's for protected areas): check each layer and every field the study
+names, clean the park by the WDPA conventions and filter the range by its IUCN codes
+(:mod:`leopardrange.report.prepare`), project everything to one equal-area analysis CRS,
+dissolve the park, then intersect it with each epoch's range; measure every area with the
+chosen method; compute IUCN and fragmentation metrics on the current range (the AOO on a grid
+that depends on the current range alone); finally check the claims against the metrics.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 from pyproj import CRS
 
+from leopardrange._fields import feature_names, find_field
 from leopardrange._validate import check_geometry_kind, check_not_empty, check_valid, polygonal_part
 from leopardrange._version import __version__
 from leopardrange.crs import analysis_crs as choose_analysis_crs
 from leopardrange.crs import project
 from leopardrange.errors import CRSError, EmptyLayerError, GeometryTypeError, StudyError
 from leopardrange.fragmentation import patch_metrics
+from leopardrange.iucn import IUCNOptions
 from leopardrange.measure import area_km2, densify
 from leopardrange.metrics import (
     SCHEMA_VERSION,
@@ -33,17 +37,25 @@ from leopardrange.metrics import (
     Coverage,
     EpochMetrics,
     NationalShare,
+    ProtectedAreaCoverage,
+    ProtectedAreaRecord,
+    RangeFilterInfo,
     RedListMetrics,
+    Repairs,
     RunInfo,
     metric_value,
     registry,
     shown_in,
 )
-from leopardrange.overlap import Overlap, area_by_zone, dissolve, intersection, share_pct
-from leopardrange.rangeloss import current_epoch, epoch_ranges, lost_and_retained, range_loss
+from leopardrange.overlap import area_by_zone, dissolve, intersection, overlap, share_pct
+from leopardrange.rangeloss import current_epoch as find_current_epoch
+from leopardrange.rangeloss import epoch_ranges, lost_and_retained, range_loss
 from leopardrange.redlist import aoo, aoo_cells, criterion_b, eoo
+from leopardrange.report import coverage as by_area
+from leopardrange.report.prepare import Prepared, prepare
 from leopardrange.report.result import ReportInfo, ReportResult
 from leopardrange.study import ROLES, Claim
+from leopardrange.wdpa import WDPAOptions
 
 __all__ = ["BREEDING_INSIDE_FRAC", "Progress", "compute"]
 
@@ -55,7 +67,7 @@ Progress = Callable[[str], None]
 
 #: Geometry each role must have.
 _KINDS: dict[str, Any] = {
-    "park": "polygon",
+    "park": "polygon_or_point",  # WDPA points become circles (leopardrange.wdpa)
     "range": "polygon",
     "competitor": "polygon",
     "breeding": "polygon_or_point",
@@ -68,61 +80,9 @@ def _note(progress: Progress | None, text: str) -> None:
         progress(text)
 
 
-#: A dissolved shape: a role and a filter, e.g. ``("park", None)`` (the whole layer),
-#: ``("range", "2021")`` (one epoch), ``("borders", ("name", ("Russia",)))`` (the features
-#: whose field ``name`` is one of the names).
-Key = tuple[str, Hashable]
-_PARK: Key = ("park", None)
-
-
-class _Shapes:
-    """Each layer dissolved once per run, and each intersection of two of them computed once.
-
-    Shapes are one-row GeoSeries in the analysis CRS, dissolved when first asked for; the
-    epochs, which :func:`epoch_ranges` dissolves, are added as they are.
-    """
-
-    def __init__(
-        self, layers: Mapping[str, gpd.GeoDataFrame], progress: Progress | None = None
-    ) -> None:
-        self._layers = layers
-        self._progress = progress
-        self._shapes: dict[Key, gpd.GeoSeries] = {}
-        self._overlays: dict[frozenset[Key], gpd.GeoSeries] = {}
-
-    def add(self, key: Key, geom: shapely.Geometry) -> None:
-        """Keep a shape dissolved elsewhere."""
-        self._shapes[key] = gpd.GeoSeries([geom], crs=self._layers["range"].crs)
-
-    def __getitem__(self, key: Key) -> gpd.GeoSeries:
-        if key not in self._shapes:
-            role, selection = key
-            frame = self._layers[role]
-            if selection is not None:
-                field, names = cast(tuple[str, tuple[str, ...]], selection)
-                frame = frame[frame[field].astype(str).isin(names)]
-            _note(self._progress, f"dissolving the {role} layer ({len(frame):,} features)")
-            self._shapes[key] = dissolve(frame)
-        return self._shapes[key]
-
-    def intersection(self, a: Key, b: Key) -> gpd.GeoSeries:
-        """The polygonal intersection of two shapes."""
-        key = frozenset((a, b))
-        if key not in self._overlays:
-            geom = shapely.intersection(self[a].iloc[0], self[b].iloc[0])
-            self._overlays[key] = gpd.GeoSeries([polygonal_part(geom)], crs=self[a].crs)
-        return self._overlays[key]
-
-    def overlap(self, a: Key, b: Key, *, method: str) -> Overlap:
-        """:func:`~leopardrange.overlap.overlap` of two shapes, from the cached intersection."""
-        a_km2 = float(area_km2(self[a], method=method).iloc[0])
-        b_km2 = float(area_km2(self[b], method=method).iloc[0])
-        both = float(area_km2(self.intersection(a, b), method=method).iloc[0])
-        both = min(both, a_km2, b_km2)
-        return Overlap(a_km2, b_km2, both, share_pct(both, a_km2), share_pct(both, b_km2))
-
-
-def _checked(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+def _checked(
+    layers: Mapping[str, gpd.GeoDataFrame], *, repair: bool = False
+) -> dict[str, gpd.GeoDataFrame]:
     unknown = sorted(set(layers) - set(ROLES))
     if unknown:
         raise StudyError(f"unknown role {unknown[0]!r}; valid roles: {', '.join(ROLES)}")
@@ -149,7 +109,7 @@ def _checked(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFra
             raise CRSError(f"{name} has no CRS; set one with frame.set_crs(...) if you know it")
         check_not_empty(frame, name=name)
         check_geometry_kind(frame, kind=_KINDS[role], name=name)
-        check_valid(frame, name=name, repair=False)
+        frame = _repaired(frame, name=name, repair=repair)
         if role == "breeding":
             kinds = set(frame.geom_type.str.replace("Multi", ""))
             if len(kinds) > 1:
@@ -158,6 +118,27 @@ def _checked(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFra
                 )
         out[role] = frame
     return out
+
+
+def _repaired(frame: gpd.GeoDataFrame, *, name: str, repair: bool) -> gpd.GeoDataFrame:
+    """The frame, repaired when asked; the repair is added to ``attrs["repairs"]``."""
+    fixed, report = check_valid(frame, name=name, repair=repair)
+    if not report.n_repaired:
+        return frame
+    fixed = fixed.copy()
+    fixed.attrs = dict(frame.attrs)
+    fixed.attrs["repairs"] = [
+        *frame.attrs.get("repairs", ()),
+        {"source": frame.attrs.get("source"), "features": report.n_repaired, "ids": report.ids},
+    ]
+    return fixed
+
+
+def _to_crs(frame: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
+    """``frame`` in ``crs``, edges densified first, whole across the antimeridian (``project``)."""
+    if CRS(frame.crs) == crs:
+        return frame
+    return project(frame.set_geometry(densify(frame.geometry)), crs)
 
 
 def _analysis_crs(park: gpd.GeoDataFrame, ranges: gpd.GeoDataFrame, requested: Any) -> CRS:
@@ -173,7 +154,7 @@ def _analysis_crs(park: gpd.GeoDataFrame, ranges: gpd.GeoDataFrame, requested: A
 
 
 def _current_epoch(wanted: str | None, epochs: gpd.GeoDataFrame) -> str:
-    return current_epoch(epochs, wanted)
+    return find_current_epoch(epochs, wanted)
 
 
 def _published_areas(
@@ -210,7 +191,7 @@ def _finite(value: Any) -> Any:
 
 def _epochs(
     epochs: gpd.GeoDataFrame,
-    shapes: _Shapes,
+    park: gpd.GeoSeries | Mapping[str, gpd.GeoSeries],
     borders: gpd.GeoDataFrame | None,
     name_field: str,
     published: Mapping[str, float],
@@ -221,7 +202,8 @@ def _epochs(
     out = []
     for (epoch, row), geom in zip(loss.iterrows(), epochs.geometry.values, strict=True):
         rng = gpd.GeoSeries([geom], crs=crs)
-        park_in_km2 = shapes.overlap(("range", str(epoch)), _PARK, method=method).overlap_km2
+        zone = park[str(epoch)] if isinstance(park, Mapping) else park
+        park_in_km2 = overlap(rng, zone, method=method).overlap_km2
         by_country = (
             area_by_zone(rng, borders, name_field=name_field, method=method)
             if borders is not None
@@ -231,7 +213,7 @@ def _epochs(
         out.append(
             EpochMetrics(
                 epoch=str(epoch),
-                year=int(row["year"]),
+                year=None if pd.isna(row["year"]) else int(row["year"]),
                 area_km2=float(row["area_km2"]),
                 loss_vs_first_km2=float(row["loss_vs_first_km2"]),
                 loss_vs_first_pct=float(row["loss_vs_first_pct"]),
@@ -252,8 +234,8 @@ def _epochs(
 def _national_share(
     borders: gpd.GeoDataFrame | None,
     name_field: str,
-    shapes: _Shapes,
-    current: Key,
+    park: gpd.GeoSeries,
+    current_range: gpd.GeoSeries,
     *,
     method: str,
 ) -> NationalShare:
@@ -264,11 +246,11 @@ def _national_share(
     """
     if borders is None:
         return NationalShare()
-    park = shapes[_PARK]
     in_country = area_by_zone(park, borders, name_field=name_field, method=method)
     park_km2 = float(in_country.sum())
     countries = [str(c) for c, a in in_country.items() if park_km2 and a >= 0.01 * park_km2]
-    national = shapes.intersection(current, ("borders", (name_field, tuple(countries))))
+    zone = dissolve(borders[borders[name_field].astype(str).isin(countries)])
+    national = intersection(current_range, zone)
     national_km2 = float(area_km2(national, method=method).iloc[0])
     park_in_km2 = float(area_km2(intersection(national, park), method=method).iloc[0])
     return NationalShare(
@@ -286,12 +268,16 @@ def _feature_names(frame: gpd.GeoDataFrame) -> list[str]:
 
 
 def _breeding(
-    breeding: gpd.GeoDataFrame | None, shapes: _Shapes, *, method: str
+    breeding: gpd.GeoDataFrame | None,
+    park: gpd.GeoSeries,
+    *,
+    method: str,
+    names: Sequence[str] | None = None,
 ) -> tuple[Breeding, pd.DataFrame | None]:
     if breeding is None:
         return Breeding(), None
-    park_geom = shapes[_PARK].iloc[0]
-    names = _feature_names(breeding)
+    park_geom = park.iloc[0]
+    names = list(names) if names is not None else _feature_names(breeding)
     if breeding.geom_type.isin(["Point", "MultiPoint"]).all():
         inside = shapely.covered_by(breeding.geometry.values, park_geom)
         n_in = int(inside.sum())
@@ -317,10 +303,9 @@ def _breeding(
             "in_park": [f >= BREEDING_INSIDE_FRAC for f in inside_frac],
         }
     )
-    union = shapes[("breeding", None)]
+    union = dissolve(breeding)
     union_km2 = float(area_km2(union, method=method).iloc[0])
-    union_in = shapes.intersection(("breeding", None), _PARK)
-    union_in_km2 = float(area_km2(union_in, method=method).iloc[0])
+    union_in_km2 = float(area_km2(intersection(union, park), method=method).iloc[0])
     return Breeding(
         breeding_basis="area of polygons",
         breeding_features=len(breeding),
@@ -331,11 +316,11 @@ def _breeding(
 
 
 def _competitor(
-    competitor: gpd.GeoDataFrame | None, shapes: _Shapes, current: Key, *, method: str
+    competitor: gpd.GeoDataFrame | None, current_range: gpd.GeoSeries, *, method: str
 ) -> CompetitorOverlap:
     if competitor is None:
         return CompetitorOverlap()
-    comp = shapes.overlap(current, ("competitor", None), method=method)
+    comp = overlap(current_range, dissolve(competitor), method=method)
     return CompetitorOverlap(
         competitor_overlap_km2=comp.overlap_km2,
         competitor_overlap_pct_of_range=comp.overlap_pct_of_range,
@@ -344,8 +329,14 @@ def _competitor(
     )
 
 
-def _redlist(current_range: gpd.GeoSeries, *, method: str) -> RedListMetrics:
-    occupancy = aoo(current_range)
+def _redlist(
+    current_range: gpd.GeoSeries,
+    *,
+    method: str,
+    aoo_data: gpd.GeoDataFrame | None = None,
+    aoo_crs: Any = None,
+) -> RedListMetrics:
+    occupancy = aoo(current_range if aoo_data is None else aoo_data, crs=aoo_crs)
     extent = eoo(current_range, aoo_km2=occupancy.aoo_km2, method=method)
     return RedListMetrics(
         eoo_km2=extent.eoo_km2,
@@ -420,12 +411,51 @@ def _tables(result: ReportResult, breeding: pd.DataFrame | None) -> dict[str, pd
         ]
     )
     tables["fragmentation"] = pd.DataFrame([result.metrics["fragmentation"]])
+    tables.update(_area_tables(result))
     claim_columns = [f.name for f in dataclasses.fields(ClaimResult)]
     tables["claims"] = pd.DataFrame(
         [c.to_dict() for c in result.claims],
         columns=[c if c != "passed" else "pass" for c in claim_columns],
     )
     return tables
+
+
+def _area_tables(result: ReportResult) -> dict[str, pd.DataFrame]:
+    """Per protected area, per dropped area, per country and IUCN codes left out."""
+    part = result.protected_areas
+    out = {
+        "protected_areas": pd.DataFrame(
+            [dataclasses.asdict(a) for a in part.protected_areas],
+            columns=[f.name for f in dataclasses.fields(ProtectedAreaRecord)],
+        ),
+        "protected_areas_dropped": pd.DataFrame(
+            [dataclasses.asdict(d) for d in part.protected_areas_dropped],
+            columns=["name", "id", "reason"],
+        ),
+    }
+    shares = result.national.park_share_by_country_pct
+    if shares is not None:
+        park_km2 = result.national.park_in_current_range_by_country_km2 or {}
+        range_km2 = result.current.by_country_km2
+        out["park_share_by_country"] = pd.DataFrame(
+            [
+                {
+                    "country": c,
+                    "current_range_km2": range_km2.get(c),
+                    "park_in_current_range_km2": park_km2.get(c),
+                    "park_share_pct": v,
+                }
+                for c, v in shares.items()
+            ],
+            columns=["country", "current_range_km2", "park_in_current_range_km2", "park_share_pct"],
+        )
+    rf = result.range_filter.range_filter
+    if rf is not None:
+        out["range_filter_left_out"] = pd.DataFrame(
+            [dataclasses.asdict(x) for x in rf.left_out],
+            columns=["presence", "origin", "seasonal", "features", "area_km2"],
+        )
+    return out
 
 
 def _frame(geoms: gpd.GeoSeries, label: str) -> gpd.GeoDataFrame:
@@ -435,11 +465,11 @@ def _frame(geoms: gpd.GeoSeries, label: str) -> gpd.GeoDataFrame:
 def _analysis_layers(
     epochs: gpd.GeoDataFrame,
     current: str,
-    shapes: _Shapes,
+    park: gpd.GeoSeries,
     layers: Mapping[str, gpd.GeoDataFrame],
+    current_range: gpd.GeoSeries,
 ) -> dict[str, gpd.GeoDataFrame]:
     crs = epochs.crs
-    park, current_range = shapes[_PARK], shapes[("range", current)]
     first = gpd.GeoSeries([epochs.geometry.iloc[0]], crs=crs)
     parts = lost_and_retained(first, current_range)
     outside = gpd.GeoSeries([shapely.difference(current_range.iloc[0], park.iloc[0])], crs=crs)
@@ -451,16 +481,14 @@ def _analysis_layers(
         "range_retained": _frame(
             parts.geometry.loc[["retained"]], "retained since the first epoch"
         ),
-        "park_in_current_range": _frame(
-            shapes.intersection(_PARK, ("range", current)), "park ∩ current range"
-        ),
+        "park_in_current_range": _frame(intersection(park, current_range), "park ∩ current range"),
         "current_range_outside_park": _frame(dissolve(outside), "current range outside the park"),
         "aoo_cells": gpd.GeoDataFrame(geometry=aoo_cells(current_range), crs=crs),
     }
     if "competitor" in layers:
         out["competitor"] = layers["competitor"]
         out["competitor_overlap"] = _frame(
-            shapes.intersection(("range", current), ("competitor", None)),
+            intersection(current_range, dissolve(layers["competitor"])),
             "current range ∩ competitor",
         )
     for role in ("breeding", "borders"):
@@ -468,13 +496,6 @@ def _analysis_layers(
             out[role] = layers[role]
     out["current_epoch"] = epoch_frame.loc[epoch_frame["epoch"] == current].reset_index(drop=True)
     return out
-
-
-def _to_crs(frame: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
-    """``frame`` in ``crs``, edges densified first, whole across the antimeridian (``project``)."""
-    if CRS(frame.crs) == crs:
-        return frame
-    return project(frame.set_geometry(densify(frame.geometry)), crs)
 
 
 def _inputs(raw: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
@@ -496,11 +517,119 @@ def _proj4(crs: CRS) -> str:
         return str(crs.to_proj4())
 
 
+def _without_loss(epochs: tuple[EpochMetrics, ...]) -> tuple[EpochMetrics, ...]:
+    """A single epoch has no loss to report: its loss fields become ``None``."""
+    if len(epochs) != 1:
+        return epochs
+    return (
+        dataclasses.replace(
+            epochs[0],
+            loss_vs_first_km2=None,
+            loss_vs_first_pct=None,
+            area_pct_of_first=None,
+            annual_loss_pct=None,
+        ),
+    )
+
+
+def _protected_areas(
+    prepared: Prepared,
+    areas: gpd.GeoDataFrame,
+    current_range: gpd.GeoSeries,
+    counted: Mapping[str, Any] | None,
+    *,
+    method: str,
+) -> ProtectedAreaCoverage:
+    cleaned = prepared.park
+    return ProtectedAreaCoverage(
+        protected_areas_conventions=cleaned.conventions,
+        protected_areas_cleaning=cleaned.steps,
+        protected_areas_kept=len(areas),
+        protected_areas_from_points=int(areas["from_point"].sum()),
+        protected_areas_dropped_count=len(cleaned.dropped),
+        protected_areas=by_area.area_records(areas, current_range, method=method),
+        protected_areas_dropped=cleaned.dropped,
+        establishment_field=cleaned.established_field if counted is not None else None,
+        protected_areas_year_unknown=by_area.year_unknown(areas) if counted is not None else (),
+        protected_areas_by_epoch=counted,
+    )
+
+
+def _breeding_where(
+    breeding: Breeding,
+    table: pd.DataFrame | None,
+    frame: gpd.GeoDataFrame | None,
+    park: gpd.GeoSeries,
+    current_range: gpd.GeoSeries,
+    names: Sequence[str] | None,
+    *,
+    method: str,
+) -> tuple[Breeding, pd.DataFrame | None]:
+    """Add where each breeding site lies (park, current range) to the part and its table."""
+    if frame is None or table is None:
+        return breeding, table
+    sites = by_area.breeding_sites(
+        frame, park, current_range, names or _feature_names(frame), method=method
+    )
+    status = [s.status for s in sites]
+    table = table.assign(
+        in_current_range=[s.in_current_range for s in sites],
+        status=status,
+    )
+    return dataclasses.replace(
+        breeding,
+        breeding_in_park_and_current_range=status.count(by_area.STATUS_IN_PARK_AND_RANGE),
+        breeding_in_park_outside_current_range=status.count(by_area.STATUS_IN_PARK_OUTSIDE_RANGE),
+        breeding_outside_park=status.count(by_area.STATUS_OUTSIDE_PARK),
+        breeding_outside_current_range=sum(not s.in_current_range for s in sites),
+        breeding_sites=sites,
+    ), table
+
+
+def _by_country(
+    national: NationalShare,
+    borders: gpd.GeoDataFrame | None,
+    name_field: str,
+    park: gpd.GeoSeries,
+    current_range: gpd.GeoSeries,
+    *,
+    method: str,
+) -> NationalShare:
+    if borders is None:
+        return national
+    park_km2, shares = by_area.country_shares(
+        borders, name_field, park, current_range, method=method
+    )
+    return dataclasses.replace(
+        national,
+        park_in_current_range_by_country_km2=park_km2,
+        park_share_by_country_pct=shares,
+    )
+
+
+def _aoo_input(prepared: Prepared, current: str, requested: Any) -> tuple[gpd.GeoDataFrame, CRS]:
+    """The current range's own features, and the CRS of its AOO grid.
+
+    The grid depends on the current range alone — never on the other layers or epochs of the
+    study: its CRS is ``requested`` (the study's ``aoo_crs``) when given, else the range's own
+    CRS when it is equal-area in metres, else a LAEA centred on the current range.
+    """
+    rng = prepared.layers["range"]
+    features = rng[rng[prepared.epoch_field].astype(str) == current]
+    try:
+        return features, choose_analysis_crs(features, crs=requested)
+    except CRSError as exc:
+        raise StudyError(
+            f"aoo_crs {requested!r} is not an equal-area projection in metres; use e.g. "
+            "EPSG:3035 (Europe) or a LAEA, or leave it out"
+        ) from exc
+
+
 def compute(
     layers: Mapping[str, gpd.GeoDataFrame],
     *,
-    epoch_field: str = "epoch",
-    year_field: str = "year",
+    epoch_field: str | None = None,
+    year_field: str | None = None,
     current_epoch: str | None = None,
     published_area_field: str | None = None,
     borders_name_field: str = "name",
@@ -510,19 +639,28 @@ def compute(
     info: ReportInfo | None = None,
     inputs: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    park_options: WDPAOptions | None = None,
+    range_options: IUCNOptions | None = None,
+    name_fields: Mapping[str, str] | None = None,
+    repair: bool = False,
+    aoo_crs: Any = None,
+    where: str = "the study",
 ) -> ReportResult:
     """Compute every metric, table and analysis layer of a report from GeoDataFrames.
 
     Parameters
     ----------
     layers
-        GeoDataFrames by role, in any CRS: ``park`` and ``range`` (required; polygons),
-        ``competitor`` (polygons), ``breeding`` (polygons or points) and ``borders``
-        (polygons with a name field). The park's features are dissolved into one park.
+        GeoDataFrames by role, in any CRS: ``park`` and ``range`` (required), ``competitor``
+        (polygons), ``breeding`` (polygons or points) and ``borders`` (polygons with a name
+        field). The park is polygons (and, under WDPA conventions, points with a reported
+        area); its kept areas are dissolved into one park.
     epoch_field, year_field
-        Fields of the range layer holding each feature's epoch and year.
+        Fields of the range layer holding each feature's epoch and year; ``None``: ``epoch``
+        and ``year``, or — for an IUCN range map without an ``epoch`` field — two epochs built
+        from its presence codes (``historical`` and ``current``, without years).
     current_epoch
-        The epoch taken as the current range (default: the one with the latest year).
+        The epoch taken as the current range (default: the last one, by year).
     published_area_field
         Field of the range layer with each epoch's published area in km², shown beside the
         measured one.
@@ -542,20 +680,42 @@ def compute(
         feature count and CRS).
     progress
         Called with the name of each step as it starts.
+    park_options
+        WDPA conventions for the park (:class:`~leopardrange.wdpa.WDPAOptions`; default: on
+        when the park has a ``WDPAID`` field).
+    range_options
+        IUCN conventions for the range (:class:`~leopardrange.iucn.IUCNOptions`; default: on
+        when the range has a ``presence`` field).
+    name_fields
+        Name field of the ``breeding``, ``competitor`` or ``range`` layer, by role.
+    repair
+        Repair invalid geometries (``make_valid``) instead of raising; every repair is
+        recorded (``repairs`` in metrics.json).
+    aoo_crs
+        Equal-area CRS (metres) of the AOO grid; default: derived from the current range
+        alone (its own CRS when equal-area, else a LAEA centred on it).
+    where
+        How to name the study in messages.
 
     Returns
     -------
     ReportResult
-        Typed metrics (``.coverage``, ``.epochs``, ``.redlist`` …), ``.metrics`` (the
-        content of metrics.json), ``.tables`` and ``.layers``; write it with
-        :func:`leopardrange.report.write`.
+        Typed metrics (``.coverage``, ``.epochs``, ``.protected_areas``, ``.redlist`` …),
+        ``.metrics`` (the content of metrics.json), ``.tables`` and ``.layers``; write it
+        with :func:`leopardrange.report.write`.
 
     Raises
     ------
     StudyError
-        A missing role, an unknown role, field or epoch, a claim the data cannot answer.
+        A missing role, an unknown role or epoch, a claim the data cannot answer.
+    MissingFieldError
+        Fields named (or needed by default) that the layers lack — all of them at once.
+    AttributeValueError
+        A WDPA point with a negative ``REP_AREA``, a year of establishment that is no year,
+        an IUCN code outside its list.
     CRSError, GeometryTypeError, InvalidGeometryError, EmptyLayerError
-        A layer without a CRS, of the wrong geometry type, invalid or empty.
+        A layer without a CRS, of the wrong geometry type, invalid, or empty (also: every
+        protected area dropped, an IUCN filter that leaves no current range).
 
     Examples
     --------
@@ -566,56 +726,114 @@ def compute(
     ... })
     >>> result.coverage.current_epoch, round(result.coverage.park_share_of_current_range_pct, 1)
     ('2021', 42.6)
+    >>> areas = result.protected_areas.protected_areas
+    >>> [(a.name, round(a.share_of_current_range_pct, 1)) for a in areas]
+    [('Land of the Leopard', 42.6)]
     """
     method = area_method.replace("-", "_")
-    raw = _checked(layers)
+    raw = _checked(layers, repair=repair)
+    _note(progress, "checking fields; WDPA and IUCN conventions")
+    prepared = prepare(
+        raw,
+        epoch_field=epoch_field,
+        year_field=year_field,
+        published_area_field=published_area_field,
+        borders_name_field=borders_name_field,
+        name_fields=name_fields,
+        park_options=park_options,
+        range_options=range_options,
+        method=method,
+        where=where,
+    )
+    ready = prepared.layers
+    epoch_field = prepared.epoch_field
+    if "borders" in ready:  # field names as the layers spell them
+        borders_name_field = find_field(ready["borders"], borders_name_field) or borders_name_field
+    if published_area_field:
+        published_area_field = find_field(ready["range"], published_area_field)
 
     _note(progress, "aligning CRSs")
-    crs = _analysis_crs(raw["park"], raw["range"], analysis_crs)
-    projected = {role: _to_crs(frame, crs) for role, frame in raw.items()}
+    crs = _analysis_crs(ready["park"], ready["range"], analysis_crs)
+    projected = {role: _to_crs(frame, crs) for role, frame in ready.items()}
     reprojected = {
         role: frame.crs.to_string() for role, frame in raw.items() if CRS(frame.crs) != crs
     }
     borders = projected.get("borders")
-    if borders is not None:
-        _require_field(borders, borders_name_field, "borders", "name_field")
 
     _note(progress, "measuring range epochs")
     source = raw["range"].attrs.get("source")
     epochs = epoch_ranges(
         projected["range"],
         epoch_field=epoch_field,
-        year_field=year_field,
+        year_field=prepared.year_field,
         name=f"range layer {source!r}" if source else "the range layer",
     )
+    if prepared.epoch_years is not None:  # epochs built from IUCN codes
+        epochs["year"] = [prepared.epoch_years.get(str(e)) for e in epochs.index]
     current = _current_epoch(current_epoch, epochs)
-    shapes = _Shapes(projected, progress)
-    for epoch, geom in epochs.geometry.items():
-        shapes.add(("range", str(epoch)), geom)
-    current_range = shapes[("range", current)]
+    current_range = gpd.GeoSeries([epochs.geometry.loc[current]], crs=crs)
     if current_range.iloc[0].is_empty:
         raise EmptyLayerError(f"the current range (epoch {current!r}) is empty")
-    park_km2 = float(area_km2(shapes[_PARK], method=method).iloc[0])
+    areas = projected["park"]
+    _note(progress, f"dissolving the park layer ({len(areas):,} features)")
+    park = dissolve(areas)
+    parks, counted = by_area.epoch_parks(
+        areas, epochs, by_establishment=(park_options or WDPAOptions()).establishment_by_epoch
+    )
+    now_park = parks[current]
+    park_km2 = float(area_km2(park, method=method).iloc[0])
     published = _published_areas(projected["range"], published_area_field, epoch_field)
-    epoch_metrics = _epochs(epochs, shapes, borders, borders_name_field, published, method)
+    epoch_metrics = _without_loss(
+        _epochs(epochs, parks, borders, borders_name_field, published, method)
+    )
     now = next(e for e in epoch_metrics if e.epoch == current)
+    whole_in_km2 = (
+        now.park_in_range_km2
+        if now_park is park
+        else overlap(current_range, park, method=method).overlap_km2
+    )
     coverage = Coverage(
         current_epoch=current,
         current_range_km2=now.area_km2,
         park_area_km2=park_km2,
         park_in_current_range_km2=now.park_in_range_km2,
         park_share_of_current_range_pct=share_pct(now.park_in_range_km2, now.area_km2),
-        park_outside_current_range_km2=max(0.0, park_km2 - now.park_in_range_km2),
+        park_outside_current_range_km2=max(0.0, park_km2 - whole_in_km2),
     )
-    now_key = ("range", current)
-    national = _national_share(borders, borders_name_field, shapes, now_key, method=method)
+    national = _by_country(
+        _national_share(borders, borders_name_field, now_park, current_range, method=method),
+        borders,
+        borders_name_field,
+        now_park,
+        current_range,
+        method=method,
+    )
+    _note(progress, "protected areas one by one")
+    protected = _protected_areas(prepared, areas, current_range, counted, method=method)
 
     _note(progress, "breeding areas and competitor overlap")
-    breeding, breeding_table = _breeding(projected.get("breeding"), shapes, method=method)
-    competitor = _competitor(projected.get("competitor"), shapes, now_key, method=method)
+    names = (name_fields or {}).get("breeding")
+    breeding_frame = projected.get("breeding")
+    breeding_names = (
+        feature_names(breeding_frame, name_field=names) if breeding_frame is not None else None
+    )
+    breeding, breeding_table = _breeding(
+        breeding_frame, now_park, method=method, names=breeding_names
+    )
+    breeding, breeding_table = _breeding_where(
+        breeding,
+        breeding_table,
+        breeding_frame,
+        now_park,
+        current_range,
+        breeding_names,
+        method=method,
+    )
+    competitor = _competitor(projected.get("competitor"), current_range, method=method)
 
     _note(progress, "IUCN range metrics (EOO, AOO)")
-    redlist = _redlist(current_range, method=method)
+    aoo_data, grid_crs = _aoo_input(prepared, current, aoo_crs)
+    redlist = _redlist(current_range, method=method, aoo_data=aoo_data, aoo_crs=grid_crs)
     _note(progress, "fragmentation")
     fragmentation = patch_metrics(current_range, method=method)
 
@@ -644,12 +862,17 @@ def compute(
         competitor=competitor,
         redlist=redlist,
         fragmentation=fragmentation,
+        protected_areas=protected,
+        range_filter=RangeFilterInfo(range_filter=prepared.range_filter),
+        repairs=Repairs(repairs=prepared.repairs),
     )
     _note(progress, "checking claims")
     result = dataclasses.replace(result, claims=_check_claims(claims, result))
     _note(progress, "range lost and retained, inside and outside the park")
+    layers_out = _analysis_layers(epochs, current, park, projected, current_range)
+    layers_out["protected_areas"] = areas
     return dataclasses.replace(
         result,
         tables=_tables(result, breeding_table),
-        layers=_analysis_layers(epochs, current, shapes, projected),
+        layers=layers_out,
     )

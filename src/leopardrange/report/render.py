@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from leopardrange import palette
+from leopardrange.crs import crs_label
 from leopardrange.documents import to_json
-from leopardrange.metrics import ClaimResult, EpochMetrics
+from leopardrange.metrics import ClaimResult, EpochMetrics, comparison_text, metric_unit
 from leopardrange.output import atomic_output_dir
 from leopardrange.report.result import ReportResult
 
@@ -51,6 +53,16 @@ class Figure:
     png: bytes
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a claim holds: text in Markdown, text and colour in HTML (no emoji glyphs)."""
+
+    ok: bool
+
+    def __str__(self) -> str:
+        return "holds" if self.ok else "does not hold"
+
+
 Block = Heading | Paragraph | Table | Figure
 
 
@@ -69,26 +81,24 @@ def fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
-def _verdict(ok: bool) -> str:
-    return "✅ holds" if ok else "❌ does not hold"
+def _with_unit(value: float, metric: str) -> str:
+    unit = {"%": " %", "km²": " km²"}.get(metric_unit(metric), "")
+    return f"{fmt(value)}{unit}"
 
 
 def _claim_rows(claims: Sequence[ClaimResult]) -> list[list[Any]]:
-    rows = []
-    for c in claims:
-        op = {"about": "≈", "at_least": "≥", "at_most": "≤"}[c.comparison]
-        rows.append(
-            [
-                c.id,
-                c.statement or c.metric,
-                f"{op} {fmt(c.expected)} ± {fmt(c.tolerance)}",
-                fmt(c.measured),
-                fmt(c.difference),
-                c.source or "—",
-                _verdict(c.passed),
-            ]
-        )
-    return rows
+    return [
+        [
+            c.id,
+            c.statement or c.metric,
+            comparison_text(c),
+            _with_unit(c.measured, c.metric),
+            fmt(c.difference),
+            c.source or "—",
+            Verdict(c.passed),
+        ]
+        for c in claims
+    ]
 
 
 def _findings(result: ReportResult) -> list[str]:
@@ -99,11 +109,8 @@ def _findings(result: ReportResult) -> list[str]:
         result.competitor,
         result.redlist,
     )
-    first, cur = result.epochs[0], result.current
     findings = [
-        f"The range measured {fmt(first.area_km2, 0)} km² in {first.epoch} and "
-        f"{fmt(cur.area_km2, 0)} km² in {cur.epoch}: {fmt(cur.area_pct_of_first, 2)} % "
-        f"of the first epoch, a loss of {fmt(cur.loss_vs_first_pct)} %.",
+        _range_finding(result),
         f"The park ({fmt(cov.park_area_km2, 0)} km²) covers "
         f"**{fmt(cov.park_share_of_current_range_pct)} %** of the current range "
         f"({fmt(cov.park_in_current_range_km2, 0)} of {fmt(cov.current_range_km2, 0)} km²); "
@@ -116,10 +123,16 @@ def _findings(result: ReportResult) -> list[str]:
             f"**{fmt(nat.park_share_of_national_range_pct)} %** of it."
         )
     if brd.breeding_features is not None:
+        outside = brd.breeding_outside_current_range
         findings.append(
             f"Known breeding areas inside the park: **{fmt(brd.breeding_in_park_pct)} %** "
             f"({brd.breeding_basis}); {brd.breeding_features_in_park} of "
-            f"{brd.breeding_features} features lie inside."
+            f"{brd.breeding_features} features lie inside"
+            + (
+                f"; **{outside} of {brd.breeding_features} lie outside the current range**."
+                if outside
+                else "."
+            )
         )
     if comp.competitor_overlap_km2 is not None:
         findings.append(
@@ -128,11 +141,86 @@ def _findings(result: ReportResult) -> list[str]:
             f"{fmt(comp.competitor_overlap_pct_of_range)} % of the range, "
             f"{fmt(comp.competitor_overlap_pct_of_competitor)} % of the competitor's range."
         )
+    findings += _area_findings(result)
     findings.append(
         f"IUCN range metrics of the current range: EOO {fmt(red.eoo_km2, 0)} km², "
         f"AOO {fmt(red.aoo_km2, 0)} km² (minimum over grid shifts {fmt(red.aoo_min_km2, 0)} km²)."
     )
     return findings
+
+
+def _range_finding(result: ReportResult) -> str:
+    first, cur = result.epochs[0], result.current
+    if len(result.epochs) == 1:
+        return (
+            f"The range ({cur.epoch}) measured {fmt(cur.area_km2, 0)} km²; with a single epoch "
+            "there is no loss to report."
+        )
+    rf = result.range_filter.range_filter
+    if rf is not None and rf.epochs_from_codes:
+
+        def named(e: EpochMetrics) -> str:
+            return f"{e.epoch} range" + (f" ({e.year})" if e.year is not None else "")
+
+        no_rate = " (no years, so no annual rate)" if cur.annual_loss_pct is None else ""
+        return (
+            f"The {named(first)} measured {fmt(first.area_km2, 0)} km² and the {named(cur)} "
+            f"{fmt(cur.area_km2, 0)} km²: {fmt(cur.area_pct_of_first, 2)} % of it, a loss "
+            f"of {fmt(cur.loss_vs_first_pct)} %{no_rate}."
+        )
+    return (
+        f"The range measured {fmt(first.area_km2, 0)} km² in {first.epoch} and "
+        f"{fmt(cur.area_km2, 0)} km² in {cur.epoch}: {fmt(cur.area_pct_of_first, 2)} % "
+        f"of the first epoch, a loss of {fmt(cur.loss_vs_first_pct)} %."
+    )
+
+
+def _area_findings(result: ReportResult) -> list[str]:
+    part = result.protected_areas
+    out = []
+    if part.protected_areas_conventions == "wdpa" or part.protected_areas_kept > 1:
+        text = (
+            f"{part.protected_areas_kept} protected areas count"
+            + (
+                f" ({part.protected_areas_from_points} made from points of reported area)"
+                if part.protected_areas_from_points
+                else ""
+            )
+            + (
+                f"; {part.protected_areas_dropped_count} were dropped (listed below)"
+                if part.protected_areas_dropped_count
+                else ""
+            )
+            + "; overlaps were dissolved so that they count once."
+        )
+        out.append(text)
+    if part.protected_areas_by_epoch:
+        late = {
+            e: len(a.not_yet_established)
+            for e, a in part.protected_areas_by_epoch.items()
+            if a.not_yet_established
+        }
+        if late:
+            out.append(
+                "Each epoch counts only the areas established by its year ("
+                + ", ".join(f"{e}: {n} not yet" for e, n in late.items())
+                + f"; {len(part.protected_areas_year_unknown)} of unknown year count in all)."
+            )
+    rf = result.range_filter.range_filter
+    if rf is not None:
+        out.append(
+            f"The current range is the IUCN range map's {rf.describe()} "
+            f"({rf.features_kept} features); the filter left out {rf.features_left_out} "
+            f"features, {fmt(rf.left_out_outside_current_km2, 0)} km² outside the current range."
+        )
+    shares = result.national.park_share_by_country_pct
+    if shares and len(shares) > 1:
+        out.append(
+            "The park's share of the current range by country: "
+            + ", ".join(f"{c} **{fmt(v)} %**" for c, v in shares.items())
+            + "."
+        )
+    return out
 
 
 def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
@@ -166,6 +254,9 @@ def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
         ]
 
     blocks += [Heading("Range by epoch"), _epoch_table(result.epochs)]
+    blocks += _range_filter_blocks(result)
+    blocks += _protected_area_blocks(result)
+    blocks += _country_blocks(result)
     by_country = result.tables.get("range_by_country")
     if by_country is not None and len(by_country):
         blocks += [
@@ -180,6 +271,7 @@ def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
         ]
     if "breeding" in result.tables:
         blocks += _breeding_blocks(result.tables["breeding"])
+    blocks += _repair_blocks(result)
 
     b = result.redlist.iucn_b
     frag = result.fragmentation
@@ -217,16 +309,26 @@ def build_blocks(result: ReportResult, figures: list[Figure]) -> list[Block]:
     return blocks
 
 
+def _where(row: Any) -> str:
+    """The site's status, flagged when it lies outside the current range."""
+    status = str(getattr(row, "status", ""))
+    flag = "" if getattr(row, "in_current_range", True) else " — **outside the current range**"
+    return status.replace(", outside current range", "") + flag if status else "—"
+
+
 def _breeding_blocks(bt: Any) -> list[Block]:
     if "area_km2" not in bt:
         return [
             Heading("Breeding areas", 3),
-            Table(["feature", "inside"], [[r.feature, fmt(r.in_park)] for r in bt.itertuples()]),
+            Table(
+                ["feature", "in park", "where"],
+                [[r.feature, fmt(r.in_park), _where(r)] for r in bt.itertuples()],
+            ),
         ]
     return [
         Heading("Breeding areas", 3),
         Table(
-            ["feature", "area (km²)", "in park (km²)", "in park (%)", "inside"],
+            ["feature", "area (km²)", "in park (km²)", "in park (%)", "inside", "where"],
             [
                 [
                     r.feature,
@@ -234,8 +336,153 @@ def _breeding_blocks(bt: Any) -> list[Block]:
                     fmt(r.in_park_km2, 2),
                     fmt(r.in_park_pct),
                     fmt(r.in_park),
+                    _where(r),
                 ]
                 for r in bt.itertuples()
+            ],
+        ),
+    ]
+
+
+def _protected_area_blocks(result: ReportResult) -> list[Block]:
+    part = result.protected_areas
+    blocks: list[Block] = [
+        Heading("Protected areas", 3),
+        Table(
+            [
+                "area",
+                "id",
+                "area (km²)",
+                "in current range (km²)",
+                "share of current range (%)",
+                "only this area (km²)",
+            ],
+            [
+                [
+                    a.name or "—",
+                    "—" if a.id is None else str(a.id),
+                    fmt(a.area_km2, 2),
+                    fmt(a.in_current_range_km2, 2),
+                    fmt(a.share_of_current_range_pct),
+                    fmt(a.unique_in_current_range_km2, 2),
+                ]
+                for a in part.protected_areas
+            ],
+        ),
+        Paragraph(
+            "Each area's own overlap with the current range; the last column is the part no "
+            "other kept area covers.",
+            note=True,
+        ),
+    ]
+    steps = [s for s in part.protected_areas_cleaning if s.applied]
+    if part.protected_areas_conventions == "wdpa":
+        blocks.append(
+            Paragraph(
+                "WDPA conventions: "
+                + "; ".join(f"{s.detail} ({s.dropped} dropped)" for s in steps)
+                + ".",
+                note=True,
+            )
+        )
+    if part.protected_areas_dropped:
+        blocks += [
+            Heading("Protected areas left out", 4),
+            Table(
+                ["area", "id", "reason"],
+                [
+                    [d.name or "—", "—" if d.id is None else str(d.id), d.reason]
+                    for d in part.protected_areas_dropped
+                ],
+            ),
+        ]
+    if part.protected_areas_by_epoch:
+        rows = [
+            [
+                epoch,
+                "—" if a.year is None else str(a.year),
+                fmt(a.counted),
+                ", ".join(f"{r.name or r.id} ({r.established_year})" for r in a.not_yet_established)
+                or "—",
+            ]
+            for epoch, a in part.protected_areas_by_epoch.items()
+        ]
+        unknown = ", ".join(str(r.name or r.id) for r in part.protected_areas_year_unknown)
+        blocks += [
+            Heading("Protected areas by epoch", 4),
+            Paragraph(
+                f"Years of establishment from {part.establishment_field}: each epoch counts the "
+                "areas established by its year; an area of unknown year (0) counts in every "
+                f"epoch{f' ({unknown})' if unknown else ''}."
+            ),
+            Table(["epoch", "year", "areas counted", "not yet established (year)"], rows),
+        ]
+    return blocks
+
+
+def _range_filter_blocks(result: ReportResult) -> list[Block]:
+    rf = result.range_filter.range_filter
+    if rf is None:
+        return []
+    kept = rf.describe(meanings=True)
+    text = f"Current range: IUCN codes {kept}."
+    if rf.epochs_from_codes and rf.historical_presence is not None:
+        text += (
+            " The layer has no epochs: the historical range is presence "
+            f"{', '.join(map(str, rf.historical_presence))} (same origin and seasonal codes)."
+        )
+    blocks: list[Block] = [Heading("Range filter (IUCN codes)", 3), Paragraph(text)]
+    if rf.left_out:
+        blocks.append(
+            Table(
+                ["presence", "origin", "seasonal", "features left out", "area (km²)"],
+                [
+                    [
+                        "—" if x.presence is None else str(x.presence),
+                        "—" if x.origin is None else str(x.origin),
+                        "—" if x.seasonal is None else str(x.seasonal),
+                        fmt(x.features),
+                        fmt(x.area_km2, 0),
+                    ]
+                    for x in rf.left_out
+                ],
+            )
+        )
+    return blocks
+
+
+def _country_blocks(result: ReportResult) -> list[Block]:
+    table = result.tables.get("park_share_by_country")
+    if table is None or not len(table):
+        return []
+    return [
+        Heading("Park share by country", 3),
+        Table(
+            ["country", "current range (km²)", "park ∩ current range (km²)", "park share (%)"],
+            [
+                [
+                    r.country,
+                    fmt(r.current_range_km2, 0),
+                    fmt(r.park_in_current_range_km2, 0),
+                    fmt(r.park_share_pct),
+                ]
+                for r in table.itertuples()
+            ],
+        ),
+    ]
+
+
+def _repair_blocks(result: ReportResult) -> list[Block]:
+    repairs = result.repairs.repairs
+    if not repairs:
+        return []
+    return [
+        Heading("Geometry repairs", 3),
+        Table(
+            ["role", "layer", "features repaired", "feature ids"],
+            [
+                [r.role, r.source or "—", fmt(r.features), ", ".join(map(str, r.ids))]
+                for r in repairs
             ],
         ),
     ]
@@ -245,6 +492,7 @@ def _method_blocks(result: ReportResult) -> list[Block]:
     run = result.run_info
     grid = result.redlist.aoo_grid
     method = run.area_method.replace("_", "-")
+    grid_crs = crs_label(grid.crs) if grid.crs else "the analysis CRS"
     return [
         Heading("Method"),
         Paragraph(
@@ -252,7 +500,8 @@ def _method_blocks(result: ReportResult) -> list[Block]:
             f"(`{run.analysis_crs_proj4}`) before any overlay; areas were measured by the "
             f"**{method}** method. The park's features were dissolved before intersection, so "
             f"overlaps count once. AOO: {fmt(grid.cell_km2, 0)} km² cells with a corner at the "
-            f"analysis CRS origin ({grid.cells:,} cells); the minimum over "
+            f"origin of {grid_crs}, a CRS that depends on the current range alone "
+            f"({grid.cells:,} cells); the minimum over "
             f"{len(grid.shifts_m)} grid shifts (0–1.5 km in x and y) gave {grid.cells_min:,} "
             "cells. EOO is the convex hull of the current range, raised to the AOO where smaller "
             "(IUCN rule). Annual loss is the compound yearly rate from the first epoch."
@@ -262,11 +511,11 @@ def _method_blocks(result: ReportResult) -> list[Block]:
             [
                 [
                     role,
-                    Path(i["path"]).name if i.get("path") else (i.get("source") or "—"),
-                    i.get("layer") or "—",
+                    _names(i.get("path"), lambda p: Path(p).name) or (i.get("source") or "—"),
+                    _names(i.get("layer")) or "—",
                     fmt(i["features"]),
-                    i["crs"],
-                    i["sha256"][:12] if i.get("sha256") else "—",
+                    crs_label(i["crs"]) if i.get("crs") else "—",
+                    _names(i.get("sha256"), lambda h: h[:12]) or "—",
                 ]
                 for role, i in run.inputs.items()
             ],
@@ -275,33 +524,29 @@ def _method_blocks(result: ReportResult) -> list[Block]:
     ]
 
 
+def _names(value: Any, each: Callable[[str], Any] = str) -> str:
+    """One value, or several joined with "; " (a role read from several layers)."""
+    if value is None:
+        return ""
+    values = value if isinstance(value, list) else [value]
+    return "; ".join(str(each(v)) for v in values if v)
+
+
 def _epoch_table(epochs: Sequence[EpochMetrics]) -> Table:
-    rows = [
-        [
-            e.epoch,
-            str(e.year),
-            fmt(e.area_km2, 0),
-            fmt(e.area_published_km2, 0),
-            fmt(e.diff_vs_published_pct),
-            fmt(e.loss_vs_first_pct),
-            fmt(e.annual_loss_pct, 2),
-            fmt(e.park_share_pct),
-        ]
-        for e in epochs
+    """Area, published area, loss and park share per epoch; no loss columns for one epoch."""
+    columns: list[tuple[str, Callable[[EpochMetrics], str]]] = [
+        ("epoch", lambda e: e.epoch),
+        ("year", lambda e: "—" if e.year is None else str(e.year)),
+        ("area (km²)", lambda e: fmt(e.area_km2, 0)),
+        ("published (km²)", lambda e: fmt(e.area_published_km2, 0)),
+        ("vs published (%)", lambda e: fmt(e.diff_vs_published_pct)),
     ]
-    return Table(
-        [
-            "epoch",
-            "year",
-            "area (km²)",
-            "published (km²)",
-            "vs published (%)",
-            "loss vs first (%)",
-            "annual loss (%/yr)",
-            "park share (%)",
-        ],
-        rows,
-    )
+    if len(epochs) > 1:
+        columns.append(("loss vs first (%)", lambda e: fmt(e.loss_vs_first_pct)))
+        if any(e.year is not None for e in epochs):
+            columns.append(("annual loss (%/yr)", lambda e: fmt(e.annual_loss_pct, 2)))
+    columns.append(("park share (%)", lambda e: fmt(e.park_share_pct)))
+    return Table([c for c, _ in columns], [[f(e) for _, f in columns] for e in epochs])
 
 
 # ---------------------------------------------------------------------------- Markdown
@@ -338,7 +583,10 @@ td:not(:first-child){font-variant-numeric:tabular-nums}
 blockquote{color:#57606a;border-left:4px solid #d0d7de;margin:1rem 0;padding:0 1rem}
 figure{margin:1.5rem 0}figure img{max-width:100%;border:1px solid #d0d7de}
 figcaption{color:#57606a;font-style:italic}code{background:#f6f8fa;padding:.1rem .3rem}
-"""
+""" + (
+    f"td.holds{{color:{palette.RANGE_RETAINED_LINE.hex};font-weight:600}}"
+    f"td.fails{{color:{palette.RANGE_LOST_LINE.hex};font-weight:600}}\n"
+)
 
 
 def _inline(text: str) -> str:
@@ -349,6 +597,12 @@ def _inline(text: str) -> str:
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
     out = re.sub(r"\*(.+?)\*", r"<em>\1</em>", out)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+
+
+def _html_cell(value: Any) -> str:
+    if isinstance(value, Verdict):
+        return f'<td class="{"holds" if value.ok else "fails"}">{value}</td>'
+    return f"<td>{_inline(str(value))}</td>"
 
 
 def to_html(blocks: list[Block], *, title: str) -> str:
@@ -368,10 +622,7 @@ def to_html(blocks: list[Block], *, title: str) -> str:
                 body.append(f"<p>{_inline(block.text)}</p>")
         elif isinstance(block, Table):
             head = "".join(f"<th>{_inline(str(c))}</th>" for c in block.columns)
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{_inline(str(v))}</td>" for v in row) + "</tr>"
-                for row in block.rows
-            )
+            rows = "".join("<tr>" + "".join(map(_html_cell, row)) + "</tr>" for row in block.rows)
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         else:
             data = base64.b64encode(block.png).decode("ascii")
@@ -409,6 +660,8 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
     if borders is not None and info.borders_name_field != "name":
         borders = borders.rename(columns={info.borders_name_field: "name"})
     table = result.tables["range_epochs"]
+    if table["year"].isna().any():  # epochs built from codes: keep their order
+        table = table.assign(year=range(len(table)))
     figs: list[Figure] = []
 
     def add(name: str, caption: str, fig: Any) -> None:

@@ -19,7 +19,10 @@ from leopardrange.metrics import (
     Coverage,
     EpochMetrics,
     NationalShare,
+    ProtectedAreaCoverage,
+    RangeFilterInfo,
     RedListMetrics,
+    Repairs,
     RunInfo,
     to_json_dict,
 )
@@ -86,6 +89,13 @@ class ReportResult:
         Patch metrics of the current range.
     claims
         The study's claims, checked.
+    protected_areas
+        Each protected area: how the WDPA conventions cleaned the park, what each area
+        covers, what was dropped and which epochs count which areas.
+    range_filter
+        The IUCN code filter that made the current range (``None`` inside when none did).
+    repairs
+        Every geometry repaired with ``make_valid``.
     tables
         DataFrames written as ``tables/<name>.csv``.
     layers
@@ -113,6 +123,9 @@ class ReportResult:
     redlist: RedListMetrics
     fragmentation: PatchMetrics
     claims: tuple[ClaimResult, ...] = ()
+    protected_areas: ProtectedAreaCoverage = field(default_factory=ProtectedAreaCoverage)
+    range_filter: RangeFilterInfo = field(default_factory=RangeFilterInfo)
+    repairs: Repairs = field(default_factory=Repairs)
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     layers: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)
     study: Study | None = None
