@@ -54,6 +54,7 @@ def _common(layer: Any, kind: str) -> dict[str, Any]:
         "crs_authid": crs.authid(),
         "crs_description": crs.description(),
         "crs_wkt": crs.toWkt(),
+        "rights": list(layer.metadata().rights()),
     }
 
 
@@ -129,6 +130,7 @@ def probe_project(path: Path, png: Path | None) -> dict[str, Any]:
     out["crs_wkt"] = crs.toWkt()
     out["crs_description"] = crs.description()
     out["title"] = project.title()
+    out["abstract"] = project.metadata().abstract()
     view = project.viewSettings().defaultViewExtent()
     out["default_view_extent"] = [
         view.xMinimum(),

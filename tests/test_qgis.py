@@ -245,6 +245,13 @@ def test_qgis_opens_the_embedded_study(qgis_python: str, tmp_path: Path) -> None
     titles = {layer["name"] for layer in project["layers"]}
     assert "Settlements" in titles
     assert_not_blank(tmp_path / "m.png")
+    # the data's licences (ODbL for the OSM-derived layers) ask for their credit
+    assert project["abstract"].startswith("Data: © OpenStreetMap contributors"), project
+    rights = {layer["name"]: layer["rights"] for layer in project["layers"]}
+    assert rights["Settlements"] == ["© GeoNames"]
+    for layer in project["layers"]:
+        if layer["type"] == "vector" and layer["name"] != "Settlements":
+            assert "© OpenStreetMap contributors" in layer["rights"], layer["name"]
 
 
 # ----------------------------------------------- names of CRSs, rasters, corridor projects

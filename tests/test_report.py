@@ -594,3 +594,23 @@ def test_the_fixture_check_can_fail() -> None:
     del changed["eoo_km2"]
     with pytest.raises(AssertionError, match="eoo_km2"):
         _assert_same(changed, want)
+
+
+def test_the_report_credits_the_data_on_every_map_and_in_the_text(tmp_path: Path) -> None:
+    """ODbL and CC BY ask for credit wherever the data (or a map of it) is shown."""
+    from leopardrange.report import maps
+
+    result = run()
+    assert result.info.credits == (
+        "© OpenStreetMap contributors",
+        "© GeoNames",
+        "GSHHG © Wessel & Smith",
+    )
+    out = write(result, tmp_path / "r")
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "Data: © OpenStreetMap contributors; © GeoNames; GSHHG © Wessel & Smith." in text
+    epochs, park = result.layers["range_epochs"], result.layers["park"]
+    for draw in (maps.overview_map, maps.contraction_map):
+        fig = draw(epochs=epochs, park=park, credits=result.info.credits)
+        credit = [t.get_text() for t in fig.texts if t.get_gid() == "credit"]
+        assert credit == ["Data: © OpenStreetMap contributors; © GeoNames; GSHHG © Wessel & Smith"]

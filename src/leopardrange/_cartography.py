@@ -23,6 +23,7 @@ import shapely
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 from matplotlib.offsetbox import AnchoredOffsetbox, AuxTransformBox
@@ -456,6 +457,29 @@ def add_scale_bar(
 
 
 # ---------------------------------------------------------------------------- north arrow
+def add_credit(fig: Figure, credits: Iterable[str]) -> None:
+    """Write the data's credits in small grey type at the figure's lower right.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> add_credit(fig, ["© OpenStreetMap contributors", "© GeoNames"])
+    >>> [t.get_text() for t in fig.texts if t.get_gid() == "credit"]
+    ['Data: © OpenStreetMap contributors; © GeoNames']
+    >>> add_credit(fig, [])  # nothing to credit: nothing drawn
+    >>> len(fig.texts)
+    1
+    """
+    parts = [str(c) for c in credits if str(c)]
+    if not parts:
+        return
+    fig.text(
+        0.995, 0.003, safe_text("Data: " + "; ".join(parts)), ha="right", va="bottom",
+        fontsize=6.5, color=GREY, gid="credit",
+    )  # fmt: skip
+
+
 def north_angle_deg(crs: CRS, x: float, y: float) -> float:
     """Return the clockwise angle (degrees) from the map's up direction to true north at x, y.
 

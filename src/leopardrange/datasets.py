@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leopardrange.errors import DataSourceError, LayerNotFoundError
+from leopardrange.errors import DataSourceError, LayerNotFoundError, LeopardRangeError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -63,6 +63,7 @@ __all__ = [
     "Attribution",
     "attribution",
     "credit",
+    "credits_of",
     "data_dir",
     "landcover_classes",
     "layers",
@@ -392,7 +393,49 @@ def _from_items(items: dict[str, str] | None) -> Attribution | None:
     return Attribution(text=text, licence=licence, licence_url=url, sources=sources)
 
 
-def _layer_attribution(gpkg: Path, layer: str) -> Attribution | None:
+def credits_of(
+    sources: Iterable[tuple[str | os.PathLike[str], str | None]],
+) -> tuple[str, ...]:
+    """The credits recorded in the files of some layers: each once, in order.
+
+    Reads the same metadata as :func:`attribution` from any GeoPackage layer or GeoTIFF
+    (data from elsewhere usually records none, and adds nothing); a file that cannot be read
+    adds nothing either, so a map's credit line never stops a run.
+
+    Parameters
+    ----------
+    sources
+        ``(path, layer)`` pairs; ``layer`` is ``None`` for a raster or a file's only layer.
+
+    Returns
+    -------
+    tuple of str
+        Credits such as ``"© OpenStreetMap contributors"``, without repeats.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> gpkg = datasets.path()
+    >>> datasets.credits_of([(gpkg, "park"), (gpkg, "leopard_range"), (gpkg, "park")])
+    ('© OpenStreetMap contributors', '© GeoNames', 'GSHHG © Wessel & Smith')
+    """
+    parts: list[str] = []
+    for path, layer in sources:
+        source = Path(path)
+        try:
+            if source.suffix.lower() in _RASTER_SUFFIXES:
+                found = _raster_attribution(source)
+            else:
+                found = _layer_attribution(source, layer)
+        except (LeopardRangeError, OSError):
+            continue
+        for part in found.text.split("; ") if found is not None else ():
+            if part and part not in parts:
+                parts.append(part)
+    return tuple(parts)
+
+
+def _layer_attribution(gpkg: Path, layer: str | None) -> Attribution | None:
     import pyogrio
     from pyogrio.errors import DataLayerError
     from pyogrio.errors import DataSourceError as OgrSourceError

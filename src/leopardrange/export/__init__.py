@@ -310,6 +310,7 @@ def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> 
                     group=layer.group,
                     wkb_type=wkb_type,
                     visible=layer.visible,
+                    credits=layer.credits,
                 )
             )
             records.append(
@@ -336,6 +337,7 @@ def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> 
                 style=raster.style,
                 group=RASTERS,
                 wkb_type="",
+                credits=raster.credits,
             )
         )
         records.append(
@@ -361,8 +363,9 @@ def _write_project(plan: ExportPlan, folder: Path, manifest: dict[str, Any]) -> 
     pad = 0.05 * max(xmax - xmin, ymax - ymin, 1.0)
     extent = (xmin - pad, ymin - pad, xmax + pad, ymax + pad)
     text = project_xml(
-        layers, crs=plan.analysis_crs, extent=extent, title=plan.study_name, groups=groups
-    )
+        layers, crs=plan.analysis_crs, extent=extent, title=plan.study_name, groups=groups,
+        credits=plan.credits,
+    )  # fmt: skip
     records.sort(key=lambda r: groups.index(r["group"]))  # stable: layer-tree order
     manifest["project"] = {
         "file": PROJECT_NAME,

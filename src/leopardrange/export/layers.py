@@ -24,6 +24,7 @@ import geopandas as gpd
 from pyproj import CRS
 
 from leopardrange.crs import named_crs
+from leopardrange.datasets import credits_of
 from leopardrange.errors import CRSError, GeometryTypeError
 from leopardrange.export.rasters import RasterStyle, is_raster, raster_style
 from leopardrange.export.styles import GeometryKind, LayerStyle, analysis_style, study_style
@@ -93,6 +94,9 @@ class ExportLayer:
         Where it comes from: ``PATH:LAYER`` (with the ``where`` filter) or ``analysis``.
     visible
         Checked in the QGIS layer tree.
+    credits
+        Credits the data's licences ask for (``"© OpenStreetMap contributors"``), written
+        into the QGIS layer's metadata (rights).
     """
 
     name: str
@@ -104,6 +108,7 @@ class ExportLayer:
     origin: str
     source: str
     visible: bool = True
+    credits: tuple[str, ...] = ()
 
 
 @dataclass
@@ -122,6 +127,8 @@ class ExportRaster:
         Its CRS, named (:func:`leopardrange.crs.named_crs`).
     style
         How it looks (:class:`~leopardrange.export.rasters.RasterStyle`).
+    credits
+        Credits recorded in the raster's tags, for the QGIS layer's metadata.
     """
 
     name: str
@@ -129,6 +136,7 @@ class ExportRaster:
     path: Path
     crs: CRS
     style: RasterStyle
+    credits: tuple[str, ...] = ()
 
 
 @dataclass
@@ -143,6 +151,7 @@ class ExportPlan:
     current_bounds: tuple[float, float, float, float]
     metrics: dict[str, Any]
     rasters: list[ExportRaster] = field(default_factory=list)
+    credits: tuple[str, ...] = ()
 
 
 def _safe_name(text: str) -> str:
@@ -219,6 +228,7 @@ def _study_layers(
                 origin="study",
                 source=f"{frame.attrs.get('source', cfg.path)}{where}",
                 visible=role != "range",
+                credits=credits_of(cfg.all_sources()),
             )
         )
     return layers
@@ -271,7 +281,17 @@ def read_raster_layer(
         path=path,
         crs=crs,
         style=style,
+        credits=credits_of([(path, None)]),
     )
+
+
+def _path_and_layer(spec: str | Path) -> tuple[str, str | None]:
+    """``PATH[:LAYER]`` as a (path, layer) pair (an existing path is taken whole)."""
+    text = str(spec)
+    if Path(text).exists() or ":" not in text:
+        return text, None
+    path, _, layer = text.rpartition(":")
+    return path, layer or None
 
 
 def _extra_layers(specs: Sequence[str | Path], taken: set[str]) -> list[ExportLayer]:
@@ -293,6 +313,7 @@ def _extra_layers(specs: Sequence[str | Path], taken: set[str]) -> list[ExportLa
                 kind=kind,
                 origin="extra",
                 source=source,
+                credits=credits_of([_path_and_layer(spec)]),
             )
         )
     return layers
@@ -345,6 +366,7 @@ def _analysis_layers(
                 origin="analysis",
                 source="analysis",
                 visible=visible,
+                credits=result.info.credits,
             )
         )
     return layers
@@ -437,4 +459,5 @@ def collect(
         current_epoch=current,
         current_bounds=(bounds[0], bounds[1], bounds[2], bounds[3]),
         metrics=result.metrics,
+        credits=result.info.credits,
     )

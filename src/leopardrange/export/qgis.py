@@ -346,7 +346,8 @@ class ProjectLayer:
     ``|subset=...``; ``./x.tif`` for a raster); ``wkb_type`` is an OGC name such as
     ``MultiPolygon`` (``""`` for a raster); ``group`` names the layer-tree group; ``visible``
     sets its check box. A :class:`~leopardrange.export.rasters.RasterStyle` makes it a raster
-    layer.
+    layer. ``credits`` (what the data's licences ask to be shown) go into the layer's
+    metadata as its rights.
 
     Examples
     --------
@@ -366,6 +367,7 @@ class ProjectLayer:
     group: str
     wkb_type: str
     visible: bool = True
+    credits: tuple[str, ...] = ()
 
     @property
     def is_raster(self) -> bool:
@@ -450,6 +452,10 @@ def _maplayer(parent: ET.Element, layer: ProjectLayer) -> None:
         _sub(element, "provider", "ogr", encoding="UTF-8")
     manager = _sub(element, "map-layer-style-manager", current="default")
     _sub(manager, "map-layer-style", name="default")
+    if layer.credits:
+        metadata = _sub(element, "resourceMetadata")
+        for credit in layer.credits:
+            _sub(metadata, "rights", credit)
     flags = _sub(element, "flags")
     for flag, value in (("Identifiable", "1"), ("Removable", "1"), ("Searchable", "1")):
         _sub(flags, flag, value)
@@ -484,6 +490,7 @@ def project_xml(
     extent: Sequence[float],
     title: str,
     groups: Sequence[str],
+    credits: Sequence[str] = (),
 ) -> str:
     """The ``.qgs`` XML of a project.
 
@@ -499,6 +506,9 @@ def project_xml(
         Project title.
     groups
         Layer-tree groups, in order; each layer names one of them.
+    credits
+        Credits the data's licences ask for, written into the project's metadata
+        (Project ▸ Properties ▸ Metadata ▸ Abstract).
 
     Examples
     --------
@@ -519,6 +529,11 @@ def project_xml(
     )
     _sub(root, "homePath", path="")
     _sub(root, "title", title)
+    if credits:
+        metadata = _sub(root, "projectMetadata")
+        _sub(metadata, "title", title)
+        _sub(metadata, "abstract", "Data: " + "; ".join(credits))
+        _sub(metadata, "author", "leopardrange")
     _spatialrefsys(_sub(root, "projectCrs"), crs)
 
     tree = _sub(root, "layer-tree-group")

@@ -248,6 +248,7 @@ def overview_map(
     title: str = "",
     extent: str = "current",
     max_dpi: float | None = MAX_DPI,
+    credits: Sequence[str] = (),
 ) -> Figure:
     """Draw the overview map: range epochs, park, competitor, breeding areas and borders.
 
@@ -276,6 +277,8 @@ def overview_map(
         simplified to a quarter of a pixel at it before drawing (shared borders stay shared),
         so a layer of millions of vertices draws in a moment and looks the same. ``None``
         draws every vertex.
+    credits
+        Credits the data's licences ask for, written at the lower right ("Data: …").
 
     Returns
     -------
@@ -386,6 +389,7 @@ def overview_map(
             borderaxespad=1.0,
         )
         legend.set_gid("legend")
+        carto.add_credit(fig, credits)
         if title:
             fig.suptitle(safe_text(title), x=0.01, ha="left")
     return fig
@@ -447,6 +451,7 @@ def contraction_map(
     title: str = "",
     labels: Mapping[str, str] | None = None,
     max_dpi: float | None = MAX_DPI,
+    credits: Sequence[str] = (),
 ) -> Figure:
     """Draw the range contraction as small multiples, one panel per epoch.
 
@@ -463,7 +468,7 @@ def contraction_map(
         Figure title.
     labels
         Legend text per role (``range``, ``park``, ``borders``), as for :func:`overview_map`.
-    max_dpi
+    max_dpi, credits
         As for :func:`overview_map`.
 
     Returns
@@ -554,6 +559,7 @@ def contraction_map(
             handles, texts, loc="outside lower center", ncols=len(texts) if ncols > 1 else 2
         )
         legend.set_gid("legend")
+        carto.add_credit(fig, credits)
         if title:
             fig.suptitle(safe_text(title), x=0.01, ha="left")
     return fig

@@ -51,6 +51,10 @@ class ReportInfo:
         ``borders``); roles without one get a default.
     borders_name_field
         Name field of the borders layer (country names).
+    credits
+        Credits the data's licences ask for (e.g. ``"© OpenStreetMap contributors"``), shown
+        on every map and in the report; :func:`~leopardrange.report.run.info_of` reads them
+        from the layers' files.
 
     Examples
     --------
@@ -64,6 +68,7 @@ class ReportInfo:
     competitor_species: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     borders_name_field: str = "name"
+    credits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

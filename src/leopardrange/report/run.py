@@ -153,7 +153,18 @@ def _range_options(cfg: LayerConfig) -> IUCNOptions:
 
 
 def info_of(study: Study) -> ReportInfo:
-    """Title, species and legend labels of a study, for rendering."""
+    """Title, species, legend labels and data credits of a study, for rendering.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> from leopardrange.study import read_study
+    >>> info = info_of(read_study(datasets.path("study")))
+    >>> info.name, info.credits[0]
+    ('Amur leopard in Land of the Leopard NP', '© OpenStreetMap contributors')
+    """
+    from leopardrange.datasets import credits_of
+
     labels = {role: cfg.label for role, cfg in study.layers.items() if cfg.label}
     borders = study.layers.get("borders")
     return ReportInfo(
@@ -163,6 +174,7 @@ def info_of(study: Study) -> ReportInfo:
         competitor_species=study.competitor_species,
         labels=labels,
         borders_name_field=str(borders.options.get("name_field", "name")) if borders else "name",
+        credits=credits_of(source for cfg in study.layers.values() for source in cfg.all_sources()),
     )
 
 
