@@ -172,7 +172,12 @@ def total_area_km2(data: gpd.GeoDataFrame | gpd.GeoSeries, *, method: str = "equ
     (12.0, 10.0)
     """
     geoms = _as_geoseries(data)
-    union = gpd.GeoSeries([shapely.union_all(geoms.values)], crs=geoms.crs)
+    values = geoms.values
+    one = values[0] if len(values) == 1 else None
+    if isinstance(one, shapely.Polygon | shapely.MultiPolygon) and shapely.is_valid(one):
+        union = geoms  # already dissolved: a union would cost far more than the validity check
+    else:
+        union = gpd.GeoSeries([shapely.union_all(values)], crs=geoms.crs)
     return float(area_km2(union, method=method).iloc[0])
 
 

@@ -365,6 +365,29 @@ def area_by_zone(
     return areas.rename("area_km2")
 
 
+def _clip_to(zones: Any, whole: shapely.Geometry) -> list[shapely.Geometry]:
+    """Each zone's polygonal part inside ``whole`` (prepared).
+
+    Zones wholly inside or wholly outside are decided by prepared predicates; only those
+    crossing the boundary are intersected, each with the pieces of ``whole`` near it — an
+    intersection with the whole range would cost its every vertex, for each zone.
+    """
+    values = np.asarray(zones, dtype=object)
+    inside = shapely.contains_properly(whole, values)
+    meets = shapely.intersects(whole, values)
+    out = [g if i else shapely.Polygon() for g, i in zip(values, inside, strict=True)]
+    crossing = np.flatnonzero(meets & ~inside)
+    if not len(crossing):
+        return [polygonal_part(g) for g in out]
+    pieces = subdivide(whole)
+    tree = shapely.STRtree(pieces)
+    for k in crossing:
+        near = [pieces[j] for j in tree.query(values[k], predicate="intersects")]
+        parts = shapely.intersection(near, values[k]) if near else []
+        out[k] = shapely.union_all(parts) if len(parts) else shapely.Polygon()
+    return [polygonal_part(g) for g in out]
+
+
 def zone_coverage(
     range_: Frame, zones: Frame, *, method: str = "equal_area", crs: Any = None
 ) -> pd.DataFrame:
@@ -405,15 +428,15 @@ def zone_coverage(
     ga, gb = _aligned(range_, zones, crs, ("the range", "the zones"))
     whole = dissolve(ga).iloc[0]
     shapely.prepare(whole)
-    clipped = [polygonal_part(g) for g in shapely.intersection(gb.values, whole)]
+    clipped = _clip_to(gb.values, whole)
     tree = shapely.STRtree(clipped)
     unique = []
     for i, geom in enumerate(clipped):
         others = [j for j in tree.query(geom, predicate="intersects") if j != i]
         if others and not geom.is_empty:
-            geom = polygonal_part(
-                shapely.difference(geom, shapely.union_all([clipped[j] for j in others]))
-            )
+            # the neighbours' parts inside this area: a smaller union than the whole neighbours
+            shared = shapely.intersection([clipped[j] for j in others], geom)
+            geom = polygonal_part(shapely.difference(geom, shapely.union_all(shared)))
         unique.append(geom)
     range_km2 = total_area_km2(gpd.GeoSeries([whole], crs=ga.crs), method=method)
 

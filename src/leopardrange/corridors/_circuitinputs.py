@@ -64,7 +64,7 @@ class HabitatGrid:
 
 def _first_bad(bad: np.ndarray, values: np.ndarray) -> str:
     row, col = (int(v) for v in np.argwhere(bad)[0])
-    return f"e.g. row {row}, col {col}: {values[row, col]!r}"
+    return f"e.g. row {row}, col {col}: {float(values[row, col])!r}"
 
 
 def _check_values(values: np.ndarray, name: str) -> None:

@@ -778,7 +778,10 @@ def compute(
     _note(progress, f"dissolving the park layer ({len(areas):,} features)")
     park = dissolve(areas)
     parks, counted = by_area.epoch_parks(
-        areas, epochs, by_establishment=(park_options or WDPAOptions()).establishment_by_epoch
+        areas,
+        epochs,
+        by_establishment=(park_options or WDPAOptions()).establishment_by_epoch,
+        dissolved=park,
     )
     now_park = parks[current]
     park_km2 = float(area_km2(park, method=method).iloc[0])

@@ -62,7 +62,11 @@ def _years(areas: gpd.GeoDataFrame) -> list[int | None] | None:
 
 
 def epoch_parks(
-    areas: gpd.GeoDataFrame, epochs: gpd.GeoDataFrame, *, by_establishment: bool = True
+    areas: gpd.GeoDataFrame,
+    epochs: gpd.GeoDataFrame,
+    *,
+    by_establishment: bool = True,
+    dissolved: gpd.GeoSeries | None = None,
 ) -> tuple[dict[str, gpd.GeoSeries], dict[str, EpochAreas] | None]:
     """The dissolved park each epoch counts, and which areas each leaves out.
 
@@ -76,6 +80,9 @@ def epoch_parks(
         count every area).
     by_establishment
         Count in each epoch only the areas established by its year.
+    dissolved
+        ``areas`` already dissolved (:func:`~leopardrange.overlap.dissolve`), when known:
+        not dissolved again.
 
     Returns
     -------
@@ -95,7 +102,7 @@ def epoch_parks(
     >>> float(parks["a"].area.iloc[0]), float(parks["b"].area.iloc[0]), counted["a"].counted
     (1.0, 3.0, 1)
     """
-    whole = dissolve(areas)
+    whole = dissolve(areas) if dissolved is None else dissolved
     years = _years(areas) if by_establishment else None
     if years is None:
         return {str(e): whole for e in epochs.index}, None
