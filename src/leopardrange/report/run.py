@@ -153,7 +153,16 @@ def _range_options(cfg: LayerConfig) -> IUCNOptions:
 
 
 def info_of(study: Study) -> ReportInfo:
-    """Title, species and legend labels of a study, for rendering."""
+    """Title, species and legend labels of a study, for rendering.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> from leopardrange.study import read_study
+    >>> info = info_of(read_study(datasets.path("study")))
+    >>> info.name, info.species
+    ('Amur leopard in Land of the Leopard NP', 'Panthera pardus orientalis')
+    """
     labels = {role: cfg.label for role, cfg in study.layers.items() if cfg.label}
     borders = study.layers.get("borders")
     return ReportInfo(
