@@ -6,6 +6,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from hypothesis import settings
@@ -55,3 +56,22 @@ def gis_dir(tmp_path: Path, squares: gpd.GeoDataFrame) -> Path:
     (tmp_path / "notes.txt").write_text("not a GIS file\n", encoding="utf-8")
     (tmp_path / "folder").mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def uniform(tmp_path: Path) -> Path:
+    """A uniform-cost grid (tests/corridor_grids.py)."""
+    from tests.corridor_grids import COLS, ROWS, write_grid
+
+    return write_grid(tmp_path / "uniform.tif", np.ones((ROWS, COLS)))
+
+
+@pytest.fixture
+def wall(tmp_path: Path) -> Path:
+    """Uniform 1 with a nodata wall at column 25, open only at row 4."""
+    from tests.corridor_grids import COLS, NODATA, ROWS, write_grid
+
+    r = np.ones((ROWS, COLS))
+    r[:, 25] = NODATA
+    r[4, 25] = 1.0
+    return write_grid(tmp_path / "wall.tif", r)

@@ -1,5 +1,9 @@
 """Tests of leopardrange.cli.corridors (and export --add rasters) on a user's own rasters:
-the scenario end to end, and every bad input as one line with exit status 1 or 2."""
+the scenario end to end, and every bad input as one line with exit status 1 or 2.
+
+And the corridor, cost-distance and linkages commands on small synthetic grids
+(tests/corridor_grids.py).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
+import shapely
 from click.testing import CliRunner
 from rasterio.transform import from_origin
 
 from leopardrange.cli.main import main_group
+from leopardrange.corridors import CWD_NODATA
+from tests.corridor_grids import (
+    COLS,
+    NODATA,
+    RES,
+    ROWS,
+    centre,
+    frame,
+    row_of_cores,
+    write_grid,
+)
 from tests.corridor_scenario import build
 
 pytestmark = pytest.mark.filterwarnings(
@@ -173,3 +189,163 @@ def test_export_adds_rasters_styled(scene: dict, tmp_path: Path) -> None:
     assert m["project"]["groups"][-1] == "Rasters"
     code, _, err = run("export", "--out", tmp_path / "q2", "--legend", "igbp")
     assert code == 2 and "--legend names the legend of a land-cover raster" in err
+
+
+@pytest.fixture
+def layers(tmp_path: Path) -> Path:
+    gpkg = tmp_path / "areas.gpkg"
+    frame(centre(25, 5), names=["A"]).to_file(gpkg, layer="a")
+    frame(centre(25, 45), names=["B"]).to_file(gpkg, layer="b")
+    frame(centre(10, 25), names=["W"]).to_file(gpkg, layer="on_wall")
+    frame(shapely.Point(-9000, -9000), names=["far"]).to_file(gpkg, layer="far")
+    row_of_cores().to_file(gpkg, layer="cores")
+    return gpkg
+
+
+def test_cli_corridor(tmp_path: Path, wall: Path, layers: Path) -> None:
+    out = tmp_path / "cor"
+    code, stdout, err = run(
+        "corridor",
+        "-r",
+        str(wall),
+        "--source",
+        f"{layers}:a",
+        "--target",
+        f"{layers}:b",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    assert "least-cost path" in stdout
+    assert json.loads((out / "metrics.json").read_text())["min_width_m"] == pytest.approx(RES)
+    code, _, err = run(
+        "corridor", "-r", str(wall), "-s", f"{layers}:a", "-t", f"{layers}:b", "--out", str(out)
+    )
+    assert code == 1 and "already exists" in err
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("on_wall", "the target 'W' lies entirely on nodata"),
+        ("far", "the target .* lies outside the resistance grid"),
+        ("a", r"the source 'A' and the target 'A' overlap"),
+    ],
+)
+def test_cli_corridor_bad_targets(
+    tmp_path: Path, wall: Path, layers: Path, target: str, message: str
+) -> None:
+    code, _, err = run(
+        "corridor",
+        "-r",
+        str(wall),
+        "-s",
+        f"{layers}:a",
+        "-t",
+        f"{layers}:{target}",
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("Error: ")
+    assert __import__("re").search(message, err), err
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_corridor_unreachable(tmp_path: Path, layers: Path) -> None:
+    r = np.ones((ROWS, COLS))
+    r[:, 25] = NODATA
+    closed = write_grid(tmp_path / "closed.tif", r)
+    code, _, err = run(
+        "corridor",
+        "-r",
+        str(closed),
+        "-s",
+        f"{layers}:a",
+        "-t",
+        f"{layers}:b",
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert code == 1
+    assert "separated from the source by nodata" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli_cost_distance(tmp_path: Path, uniform: Path, layers: Path) -> None:
+    out = tmp_path / "cwd.tif"
+    code, stdout, err = run(
+        "cost-distance",
+        str(uniform),
+        "--source",
+        f"{layers}:a",
+        "--out",
+        str(out),
+        "--neighbors",
+        "16",
+        "--max-cost",
+        "1000",
+    )
+    assert code == 0, err
+    assert "1 source cells" in stdout
+    with rasterio.open(out) as src:
+        cwd = src.read(1)
+    assert cwd[25, 5] == 0.0
+    assert cwd[25, 45] == CWD_NODATA  # beyond max_cost
+    code, _, _ = run(
+        "cost-distance", str(uniform), "-s", f"{layers}:a", "--out", str(out), "--neighbors", "4"
+    )
+    assert code == 2  # a usage error
+
+
+def test_cli_cost_distance_warp_to(tmp_path: Path, layers: Path) -> None:
+    geo = write_grid(
+        tmp_path / "geo.tif",
+        np.ones((40, 60)),
+        crs="EPSG:4326",
+        transform=from_origin(130.9, 43.1, 0.004, 0.004),
+    )
+    src = frame(shapely.Point(0, 0)).to_crs(4326)
+    src.to_file(tmp_path / "pt.gpkg")
+    code, _, err = run(
+        "cost-distance", str(geo), "-s", str(tmp_path / "pt.gpkg"), "--out", str(tmp_path / "c.tif")
+    )
+    assert code == 1 and "geographic CRS" in err and "--warp-to" in err
+    code, _, err = run(
+        "cost-distance",
+        str(geo),
+        "-s",
+        str(tmp_path / "pt.gpkg"),
+        "--out",
+        str(tmp_path / "c.tif"),
+        "--warp-to",
+        "auto",
+    )
+    assert code == 0, err
+    with rasterio.open(tmp_path / "c.tif") as out:
+        assert out.crs.is_projected
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_cli_linkages(tmp_path: Path, uniform: Path, layers: Path) -> None:
+    out = tmp_path / "net"
+    code, stdout, err = run("linkages", f"{layers}:cores", "-r", str(uniform), "--out", str(out))
+    assert code == 0, err
+    assert "2 links kept, 1 dropped" in stdout
+    code, _, err = run(
+        "linkages",
+        f"{layers}:cores",
+        "-r",
+        str(uniform),
+        "--out",
+        str(tmp_path / "n2"),
+        "--name-field",
+        "label",
+    )
+    assert code == 1 and "no field 'label'" in err
+
+
+def test_cli_help_teaches() -> None:
+    for command in ("cost-distance", "corridor", "linkages"):
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "Examples:" in out, command

@@ -1,5 +1,8 @@
 """Tests of leopardrange.corridors.linkages: overlapping cores dissolved, every corridor metric
-on every link (compared with a corridor between the same two areas)."""
+on every link (compared with a corridor between the same two areas).
+
+And known answers for cores in a row on a uniform grid (tests/corridor_grids.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import pytest
 
 from leopardrange.corridors import (
@@ -15,7 +19,18 @@ from leopardrange.corridors import (
     least_cost_corridor,
     linkage_network,
 )
-from leopardrange.errors import SchemaError, SourceError
+from leopardrange.errors import (
+    SchemaError,
+    SourceError,
+)
+from tests.corridor_grids import (
+    COLS,
+    NODATA,
+    ROWS,
+    cell_box,
+    row_of_cores,
+    write_grid,
+)
 from tests.corridor_scenario import with_resistance
 
 pytestmark = pytest.mark.filterwarnings(
@@ -85,3 +100,59 @@ def test_refuse_and_names(scene: dict) -> None:
         linkage_network(scene["R"], two)
     with pytest.raises(ValueError, match="overlap must be one of dissolve, refuse"):
         linkage_network(scene["R"], scene["parks"], overlap="subtract")
+
+
+def test_linkages_drop_the_link_through_a_third_core(uniform: Path) -> None:
+    res = linkage_network(uniform, row_of_cores())
+    assert sorted(map(sorted, res.graph.edges)) == [["east", "middle"], ["middle", "west"]]
+    assert len(res.dropped) == 1
+    d = res.dropped.iloc[0]
+    assert {d["from_core"], d["to_core"]} == {"west", "east"} and d["via_cores"] == "middle"
+    link = res.links.set_index(["from_core", "to_core"]).loc[("west", "middle")]
+    assert link["euclidean_m"] == pytest.approx(1400.0)
+    assert link["path_length_m"] == pytest.approx(1500.0)
+    assert link["cost_distance"] == pytest.approx(1500.0)
+    assert link["cwd_to_path_length_ratio"] == pytest.approx(1.0)
+
+
+def test_linkages_keep_a_link_that_goes_round(uniform: Path) -> None:
+    cores = row_of_cores()
+    cores.loc[1, "geometry"] = cell_box(0, 22, 4, 28)  # the middle core moved out of the way
+    res = linkage_network(uniform, cores)
+    assert res.graph.number_of_edges() == 3 and len(res.dropped) == 0
+
+
+def test_linkages_unreachable_pair(tmp_path: Path) -> None:
+    r = np.ones((ROWS, COLS))
+    r[:, 35] = NODATA
+    path = write_grid(tmp_path / "split.tif", r)
+    res = linkage_network(path, row_of_cores())
+    assert ("middle", "east") in res.unreachable and ("west", "east") in res.unreachable
+    assert nx.number_connected_components(res.graph) == 2
+
+
+def test_linkages_write(tmp_path: Path, uniform: Path) -> None:
+    out = linkage_network(uniform, row_of_cores()).write(tmp_path / "net")
+    g = nx.read_graphml(out / "network.graphml")
+    assert set(g.nodes) == {"west", "middle", "east"} and g.number_of_edges() == 2
+    data = json.loads((out / "network.json").read_text(encoding="utf-8"))
+    assert len(data["links"]) == 2
+    links = gpd.read_file(out / "linkages.gpkg", layer="links")
+    assert len(links) == 2 and links.crs is not None
+    assert len(gpd.read_file(out / "linkages.gpkg", layer="dropped_links")) == 1
+    assert (out / "map.png").stat().st_size > 0
+
+
+def test_linkages_bad_cores(uniform: Path) -> None:
+    cores = row_of_cores()
+    cores.loc[1, "geometry"] = cell_box(12, 6, 18, 12)  # overlaps 'west'
+    with pytest.raises(SourceError, match="cores 'west', 'middle' overlap"):
+        linkage_network(uniform, cores, overlap="refuse")
+    with pytest.raises(SchemaError, match="no field 'label'"):
+        linkage_network(uniform, row_of_cores(), name_field="label")
+    twins = row_of_cores()
+    twins["name"] = ["a", "a", "b"]
+    with pytest.raises(SchemaError, match="'a' appears more than once"):
+        linkage_network(uniform, twins)
+    with pytest.raises(SourceError, match="at least two cores"):
+        linkage_network(uniform, row_of_cores().iloc[:1])

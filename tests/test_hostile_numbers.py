@@ -10,7 +10,7 @@ nothing half-written).
 
 Not here: cost distance on a grid whose cells are not ground metres (Web Mercator,
 geographic) is refused or corrected by the corridor tests of that work
-(``tests/test_costdistance.py``), not by this catalogue.
+(``tests/test_corridors_costdistance.py``), not by this catalogue.
 """
 
 # ruff: noqa: F811 - the shared fixtures (template, world) are imported, then requested by name

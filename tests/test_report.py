@@ -10,11 +10,9 @@ from typing import Any
 import geopandas as gpd
 import pytest
 import shapely
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leopardrange.cli.main import main_group
 from leopardrange.documents import to_json
 from leopardrange.errors import (
     DataSourceError,
@@ -307,39 +305,6 @@ def test_failed_write_leaves_earlier_output(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-# ------------------------------------------------------------------ CLI
-def cli(*args: str) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main_group, list(args))
-    return r.exit_code, r.stdout, r.stderr
-
-
-def test_cli_report_and_strict(study_file: Path, tmp_path: Path) -> None:
-    code, out, err = cli("report", str(study_file), "--out", str(tmp_path / "r"))
-    assert code == 0, err
-    assert "Report written to" in out
-    assert "does not hold" in out
-    code, _, err = cli(
-        "report", str(study_file), "--out", str(tmp_path / "r"), "--overwrite", "--strict"
-    )
-    assert code == 3
-    assert "park-covers-60pct" in err
-    code, _, err = cli("report", str(study_file), "--out", str(tmp_path / "r"))
-    assert code == 1
-    assert err.startswith("Error: ") and "--overwrite" in err
-
-
-def test_cli_quiet_prints_nothing(study_file: Path, tmp_path: Path) -> None:
-    code, out, err = cli("-q", "report", str(study_file), "--out", str(tmp_path / "q"))
-    assert code == 0
-    assert out == "" and err == ""
-
-
-def test_report_help_teaches() -> None:
-    code, out, _ = cli("report", "--help")
-    assert code == 0
-    assert "Examples:" in out and "--strict" in out and "STUDY" in out
-
-
 # ------------------------------------------------------------------ bad input
 def _study(tmp_path: Path, text: str) -> Path:
     write_layers(tmp_path)
@@ -428,20 +393,6 @@ def test_bad_studies(tmp_path: Path, text: str, error: type[Exception], message:
     path = _study(tmp_path, text)
     with pytest.raises(error, match=message):
         run(path)
-
-
-@pytest.mark.parametrize(("text", "error", "message"), BAD_STUDIES)
-def test_bad_studies_on_the_cli(
-    tmp_path: Path, text: str, error: type[Exception], message: str
-) -> None:
-    path = _study(tmp_path, text)
-    out = tmp_path / "never"
-    code, _, err = cli("report", str(path), "--out", str(out))
-    assert code == 1
-    assert len(err.strip().splitlines()) == 1 and err.startswith("Error: ")
-    assert re.search(message, err)
-    assert not out.exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".never")]
 
 
 def test_empty_current_range(tmp_path: Path) -> None:

@@ -61,7 +61,14 @@ _SUPPORTED = "GeoPackage, Shapefile (.shp or .zip), GeoJSON, FlatGeobuf, GeoParq
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """A data source and an optional layer name, as parsed from ``PATH[:LAYER]``."""
+    """A data source and an optional layer name, as parsed from ``PATH[:LAYER]``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> str(LayerSpec(Path("data.gpkg"), "park")), str(LayerSpec(Path("data.gpkg")))
+    ('data.gpkg:park', 'data.gpkg')
+    """
 
     path: Path
     layer: str | None = None
@@ -687,7 +694,17 @@ def _union_km2(frame: gpd.GeoDataFrame, method: str) -> float | None:
 
 
 def sha256_file(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (hex), for recording exactly which inputs a run used."""
+    """SHA-256 of a file's bytes (hex), for recording exactly which inputs a run used.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "abc.txt").write_bytes(b"abc")
+    ...     sha256_file(Path(tmp, "abc.txt"))
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    """
     import hashlib
 
     digest = hashlib.sha256()

@@ -111,6 +111,14 @@ class IUCNOptions:
     historical_year, current_year
         Years of the two epochs built from the codes, when known (e.g. the year the map
         was compiled); without them the epochs have no year and no annual rate.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> layer = gpd.GeoDataFrame({"presence": [1, 2]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 2_000, 1_000)])
+    >>> len(filter_range(layer)[0]), len(filter_range(layer, options=IUCNOptions(presence=(1,)))[0])
+    (2, 1)
     """
 
     conventions: Literal["auto", "iucn", "none"] = "auto"
@@ -124,7 +132,16 @@ class IUCNOptions:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """Features with one combination of codes that the current-range filter left out."""
+    """Features with one combination of codes that the current-range filter left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> layer = gpd.GeoDataFrame({"presence": [1, 4]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 3_000, 1_000)])
+    >>> filter_range(layer)[1].left_out
+    (LeftOut(presence=4, origin=None, seasonal=None, features=1, area_km2=3.0),)
+    """
 
     presence: int | None
     origin: int | None
@@ -155,6 +172,15 @@ class RangeFilter:
         Area the left-out features cover outside the current range, km².
     epochs_from_codes
         True when the epochs were built from the codes (the layer has no epoch field).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> layer = gpd.GeoDataFrame({"presence": [1, 4]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 3_000, 1_000)])
+    >>> record = filter_range(layer)[1]
+    >>> record.features_kept, record.features_left_out, record.left_out_outside_current_km2
+    (1, 1, 2.0)
     """
 
     fields: Mapping[str, str]
@@ -439,6 +465,15 @@ def code_epochs(
     ------
     AttributeValueError, EmptyLayerError, MissingFieldError
         As for :func:`filter_range`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> layer = gpd.GeoDataFrame({"presence": [1, 5]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 3_000, 1_000)])
+    >>> epochs, record = code_epochs(layer)
+    >>> epochs["epoch"].tolist(), record.epochs_from_codes
+    (['historical', 'historical', 'current'], True)
     """
     options = options or IUCNOptions()
     fields, codes, sets = _prepare(frame, options)

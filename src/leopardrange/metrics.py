@@ -305,6 +305,13 @@ class BreedingSite:
 
     ``status`` is ``"in park ∩ current range"``, ``"in park, outside current range"`` or
     ``"outside the park"``.
+
+    Examples
+    --------
+    >>> site = BreedingSite("Kedrovaya Pad", in_park=True, in_current_range=True,
+    ...     status="in park ∩ current range")
+    >>> site.in_park and site.in_current_range
+    True
     """
 
     name: str
@@ -454,7 +461,15 @@ class RedListMetrics:
 
 @dataclass(frozen=True)
 class ProtectedAreaRecord:
-    """One kept protected area and what it covers of the current range."""
+    """One kept protected area and what it covers of the current range.
+
+    Examples
+    --------
+    >>> record = ProtectedAreaRecord("A", 1, area_km2=100.0, in_current_range_km2=40.0,
+    ...     share_of_current_range_pct=20.0, unique_in_current_range_km2=30.0)
+    >>> record.in_current_range_km2 - record.unique_in_current_range_km2  # shared with others
+    10.0
+    """
 
     name: str | None
     id: int | str | None
@@ -466,7 +481,13 @@ class ProtectedAreaRecord:
 
 @dataclass(frozen=True)
 class AreaRef:
-    """A protected area named in a list: name, id and year of establishment (0: unknown)."""
+    """A protected area named in a list: name, id and year of establishment (0: unknown).
+
+    Examples
+    --------
+    >>> AreaRef("Land of the Leopard", 1, 2012)
+    AreaRef(name='Land of the Leopard', id=1, established_year=2012)
+    """
 
     name: str | None
     id: int | str | None
@@ -475,7 +496,15 @@ class AreaRef:
 
 @dataclass(frozen=True)
 class EpochAreas:
-    """Which protected areas count in one epoch."""
+    """Which protected areas count in one epoch.
+
+    Examples
+    --------
+    >>> later = AreaRef("Land of the Leopard", 1, 2012)
+    >>> epoch = EpochAreas(year=2000, counted=1, not_yet_established=(later,))
+    >>> [a.name for a in epoch.not_yet_established]
+    ['Land of the Leopard']
+    """
 
     year: int | None
     counted: int
@@ -484,7 +513,14 @@ class EpochAreas:
 
 @dataclass(frozen=True)
 class ProtectedAreaCoverage:
-    """The protected areas one by one: how they were cleaned, what each covers, when each counts."""
+    """The protected areas one by one: how they were cleaned, what each covers, when each counts.
+
+    Examples
+    --------
+    >>> coverage = ProtectedAreaCoverage(protected_areas_kept=2, protected_areas_dropped_count=1)
+    >>> coverage.protected_areas_conventions, registry()["protected_areas_kept"].unit
+    ('none', 'count')
+    """
 
     protected_areas_conventions: str = _info(
         meaning="Conventions applied to the park layer: 'wdpa' or 'none'.", default="none"
@@ -532,7 +568,13 @@ class ProtectedAreaCoverage:
 
 @dataclass(frozen=True)
 class RangeFilterInfo:
-    """The IUCN code filter that made the current range (None when none applied)."""
+    """The IUCN code filter that made the current range (None when none applied).
+
+    Examples
+    --------
+    >>> RangeFilterInfo().range_filter is None  # the range had no IUCN codes
+    True
+    """
 
     range_filter: RangeFilter | None = _info(  # noqa: RUF009 - a dataclasses.field
         meaning="Codes kept (presence, origin, seasonal), codes present, and what the filter "
@@ -543,7 +585,14 @@ class RangeFilterInfo:
 
 @dataclass(frozen=True)
 class RepairRecord:
-    """Geometries of one input layer repaired with ``make_valid``."""
+    """Geometries of one input layer repaired with ``make_valid``.
+
+    Examples
+    --------
+    >>> record = RepairRecord("park", "parks.gpkg:park", features=2, ids=(3, 7))
+    >>> f"{record.features} {record.role} geometries repaired: {list(record.ids)}"
+    '2 park geometries repaired: [3, 7]'
+    """
 
     role: str
     source: str | None
@@ -553,7 +602,16 @@ class RepairRecord:
 
 @dataclass(frozen=True)
 class Repairs:
-    """Every geometry repair of the run."""
+    """Every geometry repair of the run.
+
+    Examples
+    --------
+    >>> park = RepairRecord("park", None, features=1, ids=(0,))
+    >>> range_ = RepairRecord("range", None, features=2, ids=(4, 5))
+    >>> repairs = Repairs((park, range_))
+    >>> sum(r.features for r in repairs.repairs)
+    3
+    """
 
     repairs: Sequence[RepairRecord] = _info(
         meaning="Geometries repaired with make_valid: role, layer, count and feature ids.",

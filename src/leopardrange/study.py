@@ -103,6 +103,12 @@ class LayerConfig:
 
     ``path`` and ``layer`` are the first source; ``sources`` lists every (path, layer) pair
     when the study names several layers for the role (they are read and joined).
+
+    Examples
+    --------
+    >>> cfg = LayerConfig(role="park", path=Path("parks.gpkg"), layer="park")
+    >>> cfg.all_sources()
+    ((PosixPath('parks.gpkg'), 'park'),)
     """
 
     role: str
@@ -123,7 +129,16 @@ class LayerConfig:
 
 @dataclass(frozen=True)
 class Claim:
-    """A published statement to check against a computed metric."""
+    """A published statement to check against a computed metric.
+
+    Examples
+    --------
+    >>> claim = Claim("park-60pct", "park_share_of_current_range_pct", expected=60.0, tolerance=5.0)
+    >>> claim.check(57.0), claim.check(42.6)
+    (True, False)
+    >>> Claim("floor", "aoo_km2", expected=100.0, comparison="at_least").check(120.0)
+    True
+    """
 
     id: str
     metric: str
@@ -144,7 +159,15 @@ class Claim:
 
 @dataclass(frozen=True)
 class Study:
-    """A parsed study: name, species, layers by role and claims."""
+    """A parsed study: name, species, layers by role and claims.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> study = read_study(datasets.path("study"))
+    >>> study.species, len(study.claims), study.claims[0].metric
+    ('Panthera pardus orientalis', 5, 'park_share_of_current_range_pct')
+    """
 
     name: str
     species: str | None
@@ -361,6 +384,18 @@ def parse_study(data: dict[str, Any], *, base_dir: Path, source: Path | None = N
     StudyError
         Unknown roles or keys, a missing required role, values of the wrong type, claims on
         unknown metrics, duplicate claim ids.
+
+    Examples
+    --------
+    >>> study = parse_study({"study": {"name": "Test"},
+    ...     "layers": {"range": {"path": "range.gpkg"}, "park": {"path": "parks.gpkg"}}},
+    ...     base_dir=Path("/data"))
+    >>> study.name, study.layers["park"].path
+    ('Test', PosixPath('/data/parks.gpkg'))
+    >>> parse_study({"layers": {"range": {"path": "range.gpkg"}}}, base_dir=Path("."))
+    Traceback (most recent call last):
+    ...
+    leopardrange.errors.StudyError: [layers] of the study needs [layers.park]
     """
     where = f"study file {str(source)!r}" if source else "the study"
     _check.keys(data, where, valid=_TOP_KEYS)

@@ -122,6 +122,15 @@ class WDPAOptions:
     id_field, name_field
         Fields with each area's id and name; ``None``: ``WDPAID`` and ``NAME`` under WDPA
         conventions, else the feature index and a field called ``name`` (any case).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> parks = gpd.GeoDataFrame({"WDPAID": [1, 2], "NAME": ["A", "B"],
+    ...     "STATUS": ["Designated", "Proposed"]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 2_000, 1_000)])
+    >>> len(clean(parks).areas), len(clean(parks, options=WDPAOptions(status_filter=False)).areas)
+    (1, 2)
     """
 
     conventions: Conventions = "auto"
@@ -137,7 +146,17 @@ class WDPAOptions:
 
 @dataclass(frozen=True)
 class DroppedArea:
-    """A protected area left out, and why."""
+    """A protected area left out, and why.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> parks = gpd.GeoDataFrame({"WDPAID": [1, 2], "NAME": ["A", "B"],
+    ...     "STATUS": ["Designated", "Proposed"]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 2_000, 1_000)])
+    >>> [(area.name, area.reason) for area in clean(parks).dropped]
+    [('B', "STATUS 'Proposed' is not kept (kept: Designated, Inscribed, Established)")]
+    """
 
     name: str | None
     id: int | str | None
@@ -146,7 +165,17 @@ class DroppedArea:
 
 @dataclass(frozen=True)
 class CleanStep:
-    """One step of :func:`clean`: whether it ran, what it did and how many areas it dropped."""
+    """One step of :func:`clean`: whether it ran, what it did and how many areas it dropped.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> parks = gpd.GeoDataFrame({"WDPAID": [1, 2], "NAME": ["A", "B"],
+    ...     "STATUS": ["Designated", "Proposed"]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 2_000, 1_000)])
+    >>> [(s.step, s.applied, s.dropped) for s in clean(parks).steps]
+    [('status', True, 1), ('biosphere_reserves', False, 0), ('points', True, 0)]
+    """
 
     step: str
     applied: bool
@@ -172,6 +201,16 @@ class CleanedAreas:
         ``"wdpa"`` or ``"none"``: the conventions applied.
     established_field
         The field the years came from, or ``None``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> parks = gpd.GeoDataFrame({"WDPAID": [1, 2], "NAME": ["A", "B"],
+    ...     "STATUS": ["Designated", "Proposed"]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 1_000, 1_000), shapely.box(0, 0, 2_000, 1_000)])
+    >>> cleaned = clean(parks)
+    >>> cleaned.conventions, cleaned.areas["name"].tolist()
+    ('wdpa', ['A'])
     """
 
     areas: gpd.GeoDataFrame

@@ -55,7 +55,16 @@ repair_opt = click.option(
 
 
 def verbosity(ctx: click.Context) -> int:
-    """Verbosity set on the group: negative with -q, positive with -v."""
+    """Verbosity set on the group: negative with -q, positive with -v.
+
+    Examples
+    --------
+    >>> import click
+    >>> verbosity(click.Context(click.Command("info"), obj={"verbosity": 2}))
+    2
+    >>> verbosity(click.Context(click.Command("info")))
+    0
+    """
     root = ctx.find_root()
     return int((root.obj or {}).get("verbosity", 0))
 
@@ -68,6 +77,16 @@ def progress_reporter(*, quiet: bool = False) -> Iterator[Callable[[str], None] 
     when the work ends. Elsewhere (pipes, CI) nothing is drawn; steps are also logged at
     INFO level (``-v``). Yields ``None`` with ``quiet`` (so the library does no progress
     work at all).
+
+    Examples
+    --------
+    >>> with progress_reporter(quiet=True) as progress:
+    ...     progress is None
+    True
+    >>> with progress_reporter() as progress:
+    ...     progress("reading layers")  # a progress line on a terminal, else a log record
+    ...     callable(progress)
+    True
     """
     if quiet:
         yield None

@@ -97,6 +97,20 @@ class ExportLayer:
     credits
         Credits the data's licences ask for (``"© OpenStreetMap contributors"``), written
         into the QGIS layer's metadata (rights).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> from leopardrange.export.styles import study_style
+    >>> frame = gpd.GeoDataFrame(
+    ...     {"name": ["Park"]}, geometry=[shapely.box(0, 0, 1_000, 1_000)], crs=3035
+    ... )
+    >>> style = study_style("park", "polygon", fields=["name"])
+    >>> layer = ExportLayer(
+    ...     "park", "Protected area", BASE, frame, style, "polygon", "study", "a.gpkg"
+    ... )
+    >>> layer.group, layer.visible
+    ('Base', True)
     """
 
     name: str
@@ -129,6 +143,13 @@ class ExportRaster:
         How it looks (:class:`~leopardrange.export.rasters.RasterStyle`).
     credits
         Credits recorded in the raster's tags, for the QGIS layer's metadata.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> raster = read_raster_layer(datasets.path("elevation"), set())
+    >>> isinstance(raster, ExportRaster), raster.name, raster.path.name
+    (True, 'elevation', 'elevation.tif')
     """
 
     name: str
@@ -141,7 +162,16 @@ class ExportRaster:
 
 @dataclass
 class ExportPlan:
-    """Everything an export writes, before any file is written."""
+    """Everything an export writes, before any file is written.
+
+    Examples
+    --------
+    >>> plan = collect()  # the embedded Amur leopard study
+    >>> plan.epochs, plan.current_epoch
+    (['c. 1900', '1970s', 'early 2000s', '2015', '2021'], '2021')
+    >>> sorted({layer.group for layer in plan.layers})
+    ['Analysis', 'Base', 'Range by epoch']
+    """
 
     study_name: str
     layers: list[ExportLayer]

@@ -294,6 +294,16 @@ def overview_map(
         :class:`~leopardrange.errors.EmptyLayerError`).
     leopardrange.errors.SchemaError
         If ``epochs`` has no ``epoch`` column.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> epochs = gpd.GeoDataFrame({"epoch": ["1970", "2015"], "year": [1970, 2015]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 50_000, 40_000), shapely.box(0, 0, 20_000, 20_000)])
+    >>> park = gpd.GeoDataFrame(geometry=[shapely.box(5_000, 5_000, 15_000, 15_000)], crs=3035)
+    >>> fig = overview_map(epochs=epochs, park=park, title="Range")
+    >>> [text.get_text() for text in fig.legends[0].get_texts()]
+    ['Range, 1970', 'Range, 2015 (current)', 'Protected area']
     """
     if extent not in _EXTENTS:
         raise ValueError(f"extent must be one of {', '.join(_EXTENTS)}, got {extent!r}")
@@ -480,6 +490,16 @@ def contraction_map(
     ------
     ValueError
         As for :func:`overview_map`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> epochs = gpd.GeoDataFrame({"epoch": ["1970", "2015"], "year": [1970, 2015]}, crs=3035,
+    ...     geometry=[shapely.box(0, 0, 50_000, 40_000), shapely.box(0, 0, 20_000, 20_000)])
+    >>> park = gpd.GeoDataFrame(geometry=[shapely.box(5_000, 5_000, 15_000, 15_000)], crs=3035)
+    >>> fig = contraction_map(epochs=epochs.assign(area_km2=[2000.0, 400.0]), park=park)
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['1970  ·  2,000 km²', '2015  ·  400 km²']
     """
     crs = carto.common_projected_crs({"epochs": epochs, "park": park, "borders": borders})
     _check_epochs(epochs)
@@ -601,6 +621,15 @@ def area_by_epoch_chart(table: pd.DataFrame, *, title: str = "") -> Figure:
     ------
     leopardrange.errors.SchemaError
         If a required column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"epoch": ["1970", "2015"], "year": [1970, 2015],
+    ...     "area_km2": [2000.0, 400.0]})
+    >>> fig = area_by_epoch_chart(table, title="Range area")
+    >>> [text.get_text() for text in fig.axes[0].texts], fig.axes[0].get_yscale()
+    (['2,000', '400'], 'linear')
     """
     _require_columns(table, ("epoch", "year", "area_km2"))
     ordered = table.sort_values("year", kind="stable")
@@ -772,6 +801,15 @@ def coverage_chart(
         If a share or ``reference_pct`` is outside 0–100.
     leopardrange.errors.SchemaError
         If a required column is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"epoch": ["1970", "2015"], "year": [1970, 2015],
+    ...     "park_share_pct": [10.0, 42.6]})
+    >>> fig = coverage_chart(table, reference_pct=60.0)
+    >>> [text.get_text() for text in fig.axes[0].texts]
+    ['10.0%', '42.6%', 'published claim: 60%']
     """
     _require_columns(table, ("epoch", "year", "park_share_pct"))
     names = _role_labels(labels)
@@ -896,6 +934,14 @@ def figure_to_png(fig: Figure, *, dpi: int = 150) -> bytes:
     -------
     bytes
         The PNG file's content.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"epoch": ["2015"], "year": [2015], "area_km2": [400.0]})
+    >>> png = figure_to_png(area_by_epoch_chart(table), dpi=50)
+    >>> png[1:4], len(png) > 1_000  # the PNG signature
+    (b'PNG', True)
     """
     if dpi <= 0:
         raise ValueError(f"dpi must be positive, got {dpi!r}")

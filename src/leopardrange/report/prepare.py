@@ -53,6 +53,13 @@ class Prepared:
         Every geometry repair of the inputs.
     epoch_years
         Years of the epochs built from IUCN codes (``None`` where not given).
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> prepared = prepare({"park": datasets.load("park"), "range": datasets.load("leopard_range")})
+    >>> sorted(prepared.layers), prepared.repairs
+    (['park', 'range'], ())
     """
 
     layers: dict[str, gpd.GeoDataFrame]

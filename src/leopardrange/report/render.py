@@ -563,7 +563,23 @@ def _md_cell(value: Any) -> str:
 
 
 def to_markdown(blocks: list[Block]) -> str:
-    """Render blocks as GitHub-flavoured Markdown (figures link to their PNG files)."""
+    """Render blocks as GitHub-flavoured Markdown (figures link to their PNG files).
+
+    Examples
+    --------
+    >>> blocks = [Heading("Range", 1), Paragraph("Lost since 1970."),
+    ...     Table(["epoch", "area_km2"], [["1970", 2000.0], ["2015", 400.0]])]
+    >>> print(to_markdown(blocks))
+    # Range
+    <BLANKLINE>
+    Lost since 1970.
+    <BLANKLINE>
+    | epoch | area_km2 |
+    |---|---|
+    | 1970 | 2000.0 |
+    | 2015 | 400.0 |
+    <BLANKLINE>
+    """
     out: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
@@ -614,7 +630,14 @@ def _html_cell(value: Any) -> str:
 
 
 def to_html(blocks: list[Block], *, title: str) -> str:
-    """Render blocks as one self-contained HTML page (images inline, no network)."""
+    """Render blocks as one self-contained HTML page (images inline, no network).
+
+    Examples
+    --------
+    >>> page = to_html([Heading("Range", 1), Paragraph("Lost since 1970.")], title="Range")
+    >>> page.startswith("<!DOCTYPE html>"), "<h1>Range</h1>" in page, "http" in page
+    (True, True, False)
+    """
     body: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
@@ -650,7 +673,14 @@ def to_html(blocks: list[Block], *, title: str) -> str:
 
 # ---------------------------------------------------------------------------- figures
 def build_figures(result: ReportResult, progress: Progress | None = None) -> list[Figure]:
-    """Draw the overview map, contraction panels, area and coverage charts as PNG bytes."""
+    """Draw the overview map, contraction panels, area and coverage charts as PNG bytes.
+
+    Examples
+    --------
+    >>> from leopardrange import report
+    >>> [figure.path for figure in build_figures(report.run())]
+    ['maps/overview.png', 'maps/contraction.png', 'maps/area_by_epoch.png', 'maps/coverage.png']
+    """
     from leopardrange.report import maps
 
     layers = result.layers

@@ -16,7 +16,7 @@ from leopardrange.corridors import omniscape as om
 from leopardrange.corridors.omniscape import run_omniscape, task_memory_bytes
 from leopardrange.errors import CircuitError, ClusterError, MemoryLimitError
 from tests.circuitscape_cases import read_grid
-from tests.test_circuit import _tif
+from tests.test_corridors_circuit import _tif
 
 DATA = Path(__file__).parent / "data" / "omniscape"
 #: Relative (2-norm) difference allowed from Omniscape.jl's maps. Its test1 and test2 maps

@@ -14,7 +14,7 @@ from leopardrange.cli.main import main_group
 from leopardrange.corridors.circuit import run_circuit
 from leopardrange.corridors.pinchpoints import pinch_points
 from leopardrange.errors import CircuitError
-from tests.test_circuit import LAEA, _tif
+from tests.test_corridors_circuit import LAEA, _tif
 
 
 @pytest.fixture
