@@ -280,3 +280,25 @@ def test_dissolve_groups_skips_nested_areas_and_keeps_the_union() -> None:
     groups = dissolve_groups(zones, threads=1)
     assert (groups.area / 1e6).tolist() == pytest.approx([25.0 + 8.0 - 1.0])
     assert shapely.equals(groups.iloc[0], dissolve(zones).iloc[0])
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(1, 20), st.integers(1, 20)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_each_area_s_own_part_equals_removing_every_other_area(
+    boxes: list[tuple[int, int, int, int]],
+) -> None:
+    """One planar overlay gives each area what no other area covers."""
+    from leopardrange.overlap import _held_once
+
+    geoms = [shapely.box(x * 1e3, y * 1e3, (x + w) * 1e3, (y + h) * 1e3) for x, y, w, h in boxes]
+    got = _held_once(geoms)
+    for i, geom in enumerate(geoms):
+        others = shapely.union_all([g for j, g in enumerate(geoms) if j != i])
+        want = shapely.difference(geom, others).area
+        assert got[i].area == pytest.approx(want, abs=1e-3), (i, boxes)

@@ -388,6 +388,37 @@ def _clip_to(zones: Any, whole: shapely.Geometry) -> list[shapely.Geometry]:
     return [polygonal_part(g) for g in out]
 
 
+def _held_once(geoms: list[shapely.Geometry]) -> list[shapely.Geometry]:
+    """Each geometry's part that no other geometry covers, from one planar overlay.
+
+    The boundaries of the geometries that overlap others are noded once and polygonized into
+    faces; a face held by exactly one geometry belongs to that geometry's own part. One
+    overlay for all instead of one union of its neighbours per geometry.
+    """
+    values = np.asarray(geoms, dtype=object)
+    tree = shapely.STRtree(values)
+    left, right = tree.query(values, predicate="intersects")
+    pairs = left != right
+    overlapping = np.unique(left[pairs])
+    out = list(values)
+    if not len(overlapping):
+        return out
+    lines = shapely.union_all(shapely.boundary(values[overlapping]))
+    faces = np.asarray(shapely.get_parts(shapely.polygonize(shapely.get_parts(lines))), object)
+    if not len(faces):
+        return out
+    probe = shapely.point_on_surface(faces)
+    face_idx, geom_idx = tree.query(probe, predicate="within")
+    held = np.bincount(face_idx, minlength=len(faces))
+    mine: dict[int, list[int]] = {int(i): [] for i in overlapping}
+    for f, g in zip(face_idx, geom_idx, strict=True):
+        if held[f] == 1 and int(g) in mine:
+            mine[int(g)].append(int(f))
+    for i, own in mine.items():
+        out[i] = polygonal_part(shapely.union_all(faces[own])) if own else shapely.Polygon()
+    return out
+
+
 def zone_coverage(
     range_: Frame, zones: Frame, *, method: str = "equal_area", crs: Any = None
 ) -> pd.DataFrame:
@@ -429,15 +460,7 @@ def zone_coverage(
     whole = dissolve(ga).iloc[0]
     shapely.prepare(whole)
     clipped = _clip_to(gb.values, whole)
-    tree = shapely.STRtree(clipped)
-    unique = []
-    for i, geom in enumerate(clipped):
-        others = [j for j in tree.query(geom, predicate="intersects") if j != i]
-        if others and not geom.is_empty:
-            # the neighbours' parts inside this area: a smaller union than the whole neighbours
-            shared = shapely.intersection([clipped[j] for j in others], geom)
-            geom = polygonal_part(shapely.difference(geom, shapely.union_all(shared)))
-        unique.append(geom)
+    unique = _held_once(clipped)
     range_km2 = total_area_km2(gpd.GeoSeries([whole], crs=ga.crs), method=method)
 
     def km2(geoms: list[shapely.Geometry]) -> pd.Series:
