@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod
 
-from leopardrange._validate import check_geometry_kind
+from leopardrange._validate import check_geometry_kind, is_dissolved
 from leopardrange.crs import _segmentize, analysis_crs, in_metres, project, require_crs, unit_factor
 from leopardrange.units import M2_PER_KM2
 
@@ -173,9 +173,8 @@ def total_area_km2(data: gpd.GeoDataFrame | gpd.GeoSeries, *, method: str = "equ
     """
     geoms = _as_geoseries(data)
     values = geoms.values
-    one = values[0] if len(values) == 1 else None
-    if isinstance(one, shapely.Polygon | shapely.MultiPolygon) and shapely.is_valid(one):
-        union = geoms  # already dissolved: a union would cost far more than the validity check
+    if len(values) == 1 and is_dissolved(values[0]):
+        union = geoms  # a union would cost far more than the validity check
     else:
         union = gpd.GeoSeries([shapely.union_all(values)], crs=geoms.crs)
     return float(area_km2(union, method=method).iloc[0])

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from leopardrange._validate import polygonal_part
+from leopardrange._validate import is_dissolved, polygonal_part
 from leopardrange.crs import analysis_crs, project, require_crs
 from leopardrange.errors import SchemaError
 from leopardrange.measure import area_km2, densify, total_area_km2
@@ -101,15 +101,6 @@ def _aligned(
     )
 
 
-def _is_dissolved(geom: Any) -> bool:
-    """A valid, non-empty polygon or multipolygon: its union with itself is itself."""
-    return (
-        isinstance(geom, shapely.Polygon | shapely.MultiPolygon)
-        and not geom.is_empty
-        and bool(shapely.is_valid(geom))
-    )
-
-
 #: Rows densified and projected at a time: the temporary coordinate arrays of a whole
 #: WDPA-sized layer would take gigabytes (measured in benchmarks/).
 _PROJECT_ROWS = 10_000
@@ -154,7 +145,7 @@ def dissolve(data: Frame) -> gpd.GeoSeries:
     True
     """
     geoms = _geoms(data)
-    if len(geoms) == 1 and _is_dissolved(geoms.iloc[0]):
+    if len(geoms) == 1 and is_dissolved(geoms.iloc[0]):
         return gpd.GeoSeries([geoms.iloc[0]], crs=geoms.crs)
     union = shapely.union_all(geoms.values) if len(geoms) else shapely.Polygon()
     return gpd.GeoSeries([polygonal_part(union)], crs=geoms.crs)

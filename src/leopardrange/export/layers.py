@@ -28,7 +28,7 @@ from leopardrange.datasets import credits_of
 from leopardrange.errors import CRSError, GeometryTypeError
 from leopardrange.export.rasters import RasterStyle, is_raster, raster_style
 from leopardrange.export.styles import GeometryKind, LayerStyle, analysis_style, study_style
-from leopardrange.io import read_layer
+from leopardrange.io import parse_layer_spec, read_layer
 from leopardrange.measure import area_km2
 from leopardrange.metrics import EPOCH_EXPORT_FIELDS
 
@@ -315,18 +315,10 @@ def read_raster_layer(
     )
 
 
-def _path_and_layer(spec: str | Path) -> tuple[str, str | None]:
-    """``PATH[:LAYER]`` as a (path, layer) pair (an existing path is taken whole)."""
-    text = str(spec)
-    if Path(text).exists() or ":" not in text:
-        return text, None
-    path, _, layer = text.rpartition(":")
-    return path, layer or None
-
-
 def _extra_layers(specs: Sequence[str | Path], taken: set[str]) -> list[ExportLayer]:
     layers = []
     for spec in specs:
+        ref = parse_layer_spec(spec)
         frame = read_layer(spec).reset_index(drop=True)
         source = str(frame.attrs.get("source", spec))
         base = source.rpartition(":")[2] if ":" in source else Path(str(spec)).stem
@@ -343,7 +335,7 @@ def _extra_layers(specs: Sequence[str | Path], taken: set[str]) -> list[ExportLa
                 kind=kind,
                 origin="extra",
                 source=source,
-                credits=credits_of([_path_and_layer(spec)]),
+                credits=credits_of([(str(ref.path), ref.layer)]),
             )
         )
     return layers
