@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -288,17 +289,70 @@ def test_dissolve_groups_skips_nested_areas_and_keeps_the_union() -> None:
         st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(1, 20), st.integers(1, 20)),
         min_size=1,
         max_size=12,
-    )
+    ),
+    st.integers(3, 40),
 )
 def test_each_area_s_own_part_equals_removing_every_other_area(
-    boxes: list[tuple[int, int, int, int]],
+    boxes: list[tuple[int, int, int, int]], corners: int
 ) -> None:
-    """One planar overlay gives each area what no other area covers."""
-    from leopardrange.overlap import _held_once
+    """One planar overlay, whole or in tiles, gives each area its part of the range and the
+    part of that no other area covers: what removing every other area leaves."""
+    from leopardrange.overlap import _zone_faces_km2
 
     geoms = [shapely.box(x * 1e3, y * 1e3, (x + w) * 1e3, (y + h) * 1e3) for x, y, w, h in boxes]
-    got = _held_once(geoms)
+    zones = np.asarray(geoms, dtype=object)
+    # a range with a rough outline (a star of `corners` points) over part of the areas
+    angle = np.linspace(0, 2 * np.pi, 2 * corners, endpoint=False)
+    radius = np.where(np.arange(2 * corners) % 2, 12e3, 25e3)
+    rng = shapely.Polygon(np.c_[30e3 + radius * np.cos(angle), 30e3 + radius * np.sin(angle)])
+    whole = _zone_faces_km2(zones, rng, crs=LAEA, method="equal_area")
+    tiled = _zone_faces_km2(zones, rng, crs=LAEA, method="equal_area", tile_vertices=8)
     for i, geom in enumerate(geoms):
+        in_range = shapely.intersection(geom, rng)
         others = shapely.union_all([g for j, g in enumerate(geoms) if j != i])
-        want = shapely.difference(geom, others).area
-        assert got[i].area == pytest.approx(want, abs=1e-3), (i, boxes)
+        own = shapely.difference(in_range, others)
+        for got in (whole, tiled):
+            assert got[0][i] == pytest.approx(in_range.area / 1e6, abs=1e-9), (i, boxes)
+            assert got[1][i] == pytest.approx(own.area / 1e6, abs=1e-9), (i, boxes)
+
+
+#: A face of a planar overlay of three protected areas of benchmarks/bench_report.py's
+#: synthetic study (generated data): GEOS's point on surface lies on its boundary.
+THIN_FACE = [
+    (-91967.1589338236, 258617.09553585542),
+    (-91922.05359110484, 259215.68615785913),
+    (-91921.87521958044, 259217.94492143422),
+    (-91854.74038684514, 259249.6973325534),
+    (-91667.66056119386, 259316.6355645139),
+    (-91667.7213596811, 259300.97931525914),
+    (-91660.50842500154, 259318.51970614286),
+    (-91473.168206897, 259365.44598789746),
+    (-91275.7173224709, 259394.73505982914),
+    (-91076.34638694848, 259404.52952582695),
+    (-90876.97545142607, 259394.73505982914),
+    (-90679.52456699997, 259365.44598789746),
+    (-90485.89529362485, 259316.94437980567),
+    (-90480.49226837372, 259315.01114645842),
+    (-91143.70478913894, 259216.6328622429),
+    (-91936.9547172787, 259017.9340990712),
+    (-91967.1589338236, 258617.09553585542),
+]
+
+
+def test_every_face_gets_a_point_inside_it() -> None:
+    """A face whose GEOS point on surface is not inside it still gets a point inside."""
+    from leopardrange.overlap import _interior_points
+
+    face = shapely.Polygon(THIN_FACE)
+    assert not shapely.within(shapely.point_on_surface(face), face)  # the GEOS miss
+    faces = np.array([face, shapely.box(0, 0, 1, 1)], dtype=object)
+    assert shapely.within(_interior_points(faces), faces).all()
+
+
+def test_a_thin_face_still_counts_for_the_area_holding_it() -> None:
+    from leopardrange.overlap import _zone_faces_km2
+
+    face = shapely.Polygon(THIN_FACE)
+    zone = np.array([face], dtype=object)
+    inside, own = _zone_faces_km2(zone, face.buffer(10.0), crs=LAEA, method="equal_area")
+    assert inside[0] == pytest.approx(face.area / 1e6) and own[0] == pytest.approx(face.area / 1e6)

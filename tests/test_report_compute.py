@@ -55,3 +55,23 @@ def test_current_epoch_can_be_chosen() -> None:
     result = compute(layers(), current_epoch="then")
     assert result.current.epoch == "then"
     assert result.coverage.park_share_of_current_range_pct == pytest.approx(50.0, rel=1e-6)
+
+
+def test_analysis_layers_have_known_areas_whenever_they_are_read() -> None:
+    """The derived layers are computed on first use; their keys and areas do not change."""
+    result = compute(layers())
+    keys = list(result.layers)
+    assert keys[:2] == ["range_epochs", "park"]
+    assert {"range_lost", "range_retained", "aoo_cells"} <= set(keys)
+
+    def km2(key: str) -> float:
+        return float(result.layers[key].area.sum() / 1e6)
+
+    # then: 20×10 km; now: its western half; park: 10×10 km from x = 5 km
+    assert km2("range_lost") == pytest.approx(100.0)
+    assert km2("range_retained") == pytest.approx(100.0)
+    assert km2("park_in_current_range") == pytest.approx(50.0)
+    assert km2("current_range_outside_park") == pytest.approx(50.0)
+    assert result.layers["range_lost"] is result.layers["range_lost"]  # computed once
+    assert list(result.layers) == keys and len(result.layers) == len(keys)
+    assert "range_lost" in repr(result.layers)

@@ -582,7 +582,7 @@ def test_run_and_write_report_every_long_step(tmp_path: Path) -> None:
     for expected in (
         "measuring range epochs",
         "IUCN range metrics (EOO, AOO)",
-        "range lost and retained, inside and outside the park",
+        "tables",
         "drawing overview",
         "drawing contraction",
     ):

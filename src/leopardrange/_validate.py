@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -218,11 +219,22 @@ def is_dissolved(geom: object) -> bool:
     >>> is_dissolved(shapely.box(0, 0, 1, 1)), is_dissolved(shapely.Point(0, 0))
     (True, False)
     """
-    return (
+    if _KNOWN_DISSOLVED.get(id(geom)) is geom:
+        return True
+    ok = (
         isinstance(geom, shapely.Polygon | shapely.MultiPolygon)
         and not geom.is_empty
         and bool(shapely.is_valid(geom))
     )
+    if ok:
+        _KNOWN_DISSOLVED[id(geom)] = geom
+    return ok
+
+
+#: Shapes already found dissolved, by identity (geometries are immutable; an entry goes when
+#: its shape is garbage-collected, so a reused id never matches a different shape). A run
+#: checks the same large dissolved shapes many times; each check is a full validity test.
+_KNOWN_DISSOLVED: weakref.WeakValueDictionary[int, shapely.Geometry] = weakref.WeakValueDictionary()
 
 
 def polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:

@@ -890,6 +890,10 @@ EPOCH_EXPORT_FIELDS: tuple[str, ...] = tuple(
 
 def _plain(value: Any) -> Any:
     """Dataclasses, mappings and tuples as JSON-ready dicts and lists."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if value is None or isinstance(value, str | int):  # leaves first: most values are
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         to_dict = getattr(value, "to_dict", None)
         if callable(to_dict):
@@ -899,9 +903,22 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, float) and math.isnan(value):
-        return None
     return value
+
+
+def fragmentation_json(part: PatchMetrics) -> dict[str, Any]:
+    """The ``fragmentation`` entry of metrics.json: the patch metrics, NaN as ``None``.
+
+    Examples
+    --------
+    >>> from leopardrange.fragmentation import patch_metrics
+    >>> import geopandas as gpd, shapely
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> patches = gpd.GeoSeries([shapely.box(0, 0, 10_000, 10_000)], crs=laea)
+    >>> fragmentation_json(patch_metrics(patches))["n_patches"]
+    1
+    """
+    return {name: _plain(getattr(part, name)) for name in _FRAGMENTATION_FIELDS}
 
 
 def _part_dict(part: Any) -> dict[str, Any]:
@@ -936,7 +953,7 @@ def to_json_dict(result: Any) -> dict[str, Any]:
     for attr, key, cls in _PARTS:
         part = getattr(result, attr)
         if cls is PatchMetrics:
-            out[key or attr] = {name: _plain(getattr(part, name)) for name in _FRAGMENTATION_FIELDS}
+            out[key or attr] = fragmentation_json(part)
         elif key is None:
             out.update(_part_dict(part))
         else:

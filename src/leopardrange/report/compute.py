@@ -11,7 +11,9 @@ that depends on the current range alone); finally check the claims against the m
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -43,6 +45,7 @@ from leopardrange.metrics import (
     RedListMetrics,
     Repairs,
     RunInfo,
+    fragmentation_json,
     metric_value,
     registry,
     shown_in,
@@ -410,7 +413,7 @@ def _tables(result: ReportResult, breeding: pd.DataFrame | None) -> dict[str, pd
             for crit, metric, grade in (("B1", "eoo_km2", b.b1), ("B2", "aoo_km2", b.b2))
         ]
     )
-    tables["fragmentation"] = pd.DataFrame([result.metrics["fragmentation"]])
+    tables["fragmentation"] = pd.DataFrame([fragmentation_json(result.fragmentation)])
     tables.update(_area_tables(result))
     claim_columns = [f.name for f in dataclasses.fields(ClaimResult)]
     tables["claims"] = pd.DataFrame(
@@ -423,11 +426,10 @@ def _tables(result: ReportResult, breeding: pd.DataFrame | None) -> dict[str, pd
 def _area_tables(result: ReportResult) -> dict[str, pd.DataFrame]:
     """Per protected area, per dropped area, per country and IUCN codes left out."""
     part = result.protected_areas
+    columns = [f.name for f in dataclasses.fields(ProtectedAreaRecord)]
+    row = operator.attrgetter(*columns)  # flat records: no deep copy as dataclasses.asdict
     out = {
-        "protected_areas": pd.DataFrame(
-            [dataclasses.asdict(a) for a in part.protected_areas],
-            columns=[f.name for f in dataclasses.fields(ProtectedAreaRecord)],
-        ),
+        "protected_areas": pd.DataFrame([row(a) for a in part.protected_areas], columns=columns),
         "protected_areas_dropped": pd.DataFrame(
             [dataclasses.asdict(d) for d in part.protected_areas_dropped],
             columns=["name", "id", "reason"],
@@ -462,40 +464,76 @@ def _frame(geoms: gpd.GeoSeries, label: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"label": [label] * len(geoms)}, geometry=geoms.values, crs=geoms.crs)
 
 
+class _Layers(Mapping[str, gpd.GeoDataFrame]):
+    """The analysis layers, each computed on first use and kept.
+
+    A report draws the study layers only; the overlays behind the derived layers (lost and
+    retained range, the park inside and outside it, the AOO cells: seconds on a national
+    study) are computed when an export or a script asks for them.
+    """
+
+    def __init__(self, layers: Mapping[str, gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame]]):
+        self._layers = dict(layers)
+
+    def __getitem__(self, key: str) -> gpd.GeoDataFrame:
+        value = self._layers[key]
+        if callable(value):
+            value = self._layers[key] = value()
+        return value
+
+    def __iter__(self) -> Any:
+        return iter(self._layers)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __repr__(self) -> str:
+        return f"<analysis layers: {', '.join(self._layers)}>"
+
+
 def _analysis_layers(
     epochs: gpd.GeoDataFrame,
     current: str,
     park: gpd.GeoSeries,
     layers: Mapping[str, gpd.GeoDataFrame],
     current_range: gpd.GeoSeries,
-) -> dict[str, gpd.GeoDataFrame]:
+    *,
+    protected_areas: gpd.GeoDataFrame,
+) -> _Layers:
     crs = epochs.crs
     first = gpd.GeoSeries([epochs.geometry.iloc[0]], crs=crs)
-    parts = lost_and_retained(first, current_range)
-    outside = gpd.GeoSeries([shapely.difference(current_range.iloc[0], park.iloc[0])], crs=crs)
+    parts = functools.cache(lambda: lost_and_retained(first, current_range))
+
+    def outside() -> gpd.GeoDataFrame:
+        rest = shapely.difference(current_range.iloc[0], park.iloc[0])
+        return _frame(dissolve(gpd.GeoSeries([rest], crs=crs)), "current range outside the park")
+
     epoch_frame = epochs.reset_index()
-    out: dict[str, gpd.GeoDataFrame] = {
+    out: dict[str, Any] = {
         "range_epochs": epoch_frame,
         "park": gpd.GeoDataFrame({"role": ["park"]}, geometry=park.values, crs=crs),
-        "range_lost": _frame(parts.geometry.loc[["lost"]], "lost since the first epoch"),
-        "range_retained": _frame(
-            parts.geometry.loc[["retained"]], "retained since the first epoch"
+        "range_lost": lambda: _frame(parts().geometry.loc[["lost"]], "lost since the first epoch"),
+        "range_retained": lambda: _frame(
+            parts().geometry.loc[["retained"]], "retained since the first epoch"
         ),
-        "park_in_current_range": _frame(intersection(park, current_range), "park ∩ current range"),
-        "current_range_outside_park": _frame(dissolve(outside), "current range outside the park"),
-        "aoo_cells": gpd.GeoDataFrame(geometry=aoo_cells(current_range), crs=crs),
+        "park_in_current_range": lambda: _frame(
+            intersection(park, current_range), "park ∩ current range"
+        ),
+        "current_range_outside_park": outside,
+        "aoo_cells": lambda: gpd.GeoDataFrame(geometry=aoo_cells(current_range), crs=crs),
     }
     if "competitor" in layers:
-        out["competitor"] = layers["competitor"]
-        out["competitor_overlap"] = _frame(
-            intersection(current_range, dissolve(layers["competitor"])),
-            "current range ∩ competitor",
+        competitor = layers["competitor"]
+        out["competitor"] = competitor
+        out["competitor_overlap"] = lambda: _frame(
+            intersection(current_range, dissolve(competitor)), "current range ∩ competitor"
         )
     for role in ("breeding", "borders"):
         if role in layers:
             out[role] = layers[role]
     out["current_epoch"] = epoch_frame.loc[epoch_frame["epoch"] == current].reset_index(drop=True)
-    return out
+    out["protected_areas"] = protected_areas
+    return _Layers(out)
 
 
 def _inputs(raw: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
@@ -871,9 +909,10 @@ def compute(
     )
     _note(progress, "checking claims")
     result = dataclasses.replace(result, claims=_check_claims(claims, result))
-    _note(progress, "range lost and retained, inside and outside the park")
-    layers_out = _analysis_layers(epochs, current, park, projected, current_range)
-    layers_out["protected_areas"] = areas
+    _note(progress, "tables")
+    layers_out = _analysis_layers(
+        epochs, current, park, projected, current_range, protected_areas=areas
+    )
     return dataclasses.replace(
         result,
         tables=_tables(result, breeding_table),

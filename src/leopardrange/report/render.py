@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -615,9 +616,9 @@ figcaption{color:#57606a;font-style:italic}code{background:#f6f8fa;padding:.1rem
 
 def _inline(text: str) -> str:
     """Escape, then render **bold**, *italic* and `code` spans."""
-    import re
-
     out = html.escape(text)
+    if "*" not in out and "`" not in out:  # most cells: numbers and names
+        return out
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
     out = re.sub(r"\*(.+?)\*", r"<em>\1</em>", out)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
