@@ -468,7 +468,7 @@ def _interior_points(faces: np.ndarray) -> np.ndarray:
     then seemed held by no zone, and its area was lost. Such faces get the centroid of their
     largest triangle (a constrained Delaunay triangle lies inside its polygon).
     """
-    probe = shapely.point_on_surface(faces)
+    probe: np.ndarray = shapely.point_on_surface(faces)
     bad = np.flatnonzero(~shapely.within(probe, faces))
     for i in bad:
         triangles = shapely.get_parts(shapely.constrained_delaunay_triangles(faces[i]))
