@@ -356,3 +356,26 @@ def test_a_thin_face_still_counts_for_the_area_holding_it() -> None:
     zone = np.array([face], dtype=object)
     inside, own = _zone_faces_km2(zone, face.buffer(10.0), crs=LAEA, method="equal_area")
     assert inside[0] == pytest.approx(face.area / 1e6) and own[0] == pytest.approx(face.area / 1e6)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_dissolving_many_areas_in_threads_equals_one_union(seed: int) -> None:
+    """From PARALLEL_DISSOLVE_MIN areas on, groups and chunks give the union of all."""
+    from leopardrange.overlap import PARALLEL_DISSOLVE_MIN, _united_in_chunks
+
+    rng = np.random.default_rng(seed)
+    n = PARALLEL_DISSOLVE_MIN + 300
+    # a chain of overlapping squares (one group, cut into chunks), scattered squares (many
+    # groups, some touching, some nested) and one square inside another
+    chain = [shapely.box(i * 900.0, 0.0, i * 900.0 + 1_000.0, 1_000.0) for i in range(200)]
+    xy = rng.integers(0, 400, size=(n - 202, 2)) * 500.0
+    scattered = [shapely.box(x, 5_000 + y, x + 500.0, 5_500 + y) for x, y in xy]
+    nested = [shapely.box(0, -9_000, 3_000, -6_000), shapely.box(1_000, -8_000, 2_000, -7_000)]
+    areas = gpd.GeoSeries(chain + scattered + nested, crs=LAEA)
+    got = dissolve(areas).iloc[0]
+    assert _united_in_chunks(areas) is not None  # valid without the fallback to one union
+    want = shapely.union_all(areas.values)
+    assert got.is_valid and got.geom_type in ("Polygon", "MultiPolygon")
+    assert got.area == pytest.approx(want.area, rel=1e-12)
+    assert shapely.difference(want, got).area == pytest.approx(0.0, abs=1e-3)

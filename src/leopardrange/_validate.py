@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -95,7 +95,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, name: str, crs_name: str) -> Non
     ...
     leopardrange.errors.CRSError: layer 'sites' has a latitude of 131.9, beyond ±90° ...
     """
-    from pyproj import CRS, Transformer
+    from pyproj import CRS
 
     values = gdf.geometry.values
     coords, index = shapely.get_coordinates(values, return_index=True)
@@ -126,17 +126,7 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, name: str, crs_name: str) -> Non
                 )
         return
     geodetic = crs.geodetic_crs if crs.geodetic_crs is not None else CRS.from_epsg(4326)
-    to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
-    with np.errstate(all="ignore"):
-        lon, lat = to_lonlat.transform(coords[:, 0], coords[:, 1], errcheck=False)
-        # and back: a point outside the projection's domain comes back elsewhere (PROJ wraps
-        # longitudes and clamps latitudes on the way out)
-        back_x, back_y = Transformer.from_crs(geodetic, crs, always_xy=True).transform(
-            lon, lat, errcheck=False
-        )
-        same_y = np.isclose(back_y, coords[:, 1], rtol=1e-6, atol=1e-3)
-        same_x = np.isclose(back_x, coords[:, 0], rtol=1e-6, atol=1e-3) | (np.abs(lon) > 179.999)
-    bad = ~(np.isfinite(lon) & np.isfinite(lat) & same_x & same_y)
+    bad = _outside_domain(crs, geodetic, coords)
     if bad.any():
         i = int(np.argmax(bad))
         raise CRSError(
@@ -144,6 +134,41 @@ def check_coordinates(gdf: gpd.GeoDataFrame, *, name: str, crs_name: str) -> Non
             f"{gdf.index[index[i]]}: x = {coords[i, 0]:g}, y = {coords[i, 1]:g}); the layer is "
             "probably in another CRS: fix the file's CRS"
         )
+
+
+#: Coordinates per task of the round trip in :func:`_outside_domain` (PROJ releases the GIL).
+_ROUND_TRIP_CHUNK = 500_000
+
+
+def _outside_domain(crs: Any, geodetic: Any, coords: np.ndarray) -> np.ndarray:
+    """True where a coordinate has no longitude and latitude in ``crs``.
+
+    Each point goes to longitude and latitude and back: a point outside the projection's
+    domain comes back elsewhere (PROJ wraps longitudes and clamps latitudes on the way out).
+    Chunks run in threads, each with its own transformers.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyproj import Transformer
+
+    def chunk(xy: np.ndarray) -> np.ndarray:
+        to_lonlat = Transformer.from_crs(crs, geodetic, always_xy=True)
+        back = Transformer.from_crs(geodetic, crs, always_xy=True)
+        with np.errstate(all="ignore"):
+            lon, lat = to_lonlat.transform(xy[:, 0], xy[:, 1], errcheck=False)
+            back_x, back_y = back.transform(lon, lat, errcheck=False)
+            same_y = np.isclose(back_y, xy[:, 1], rtol=1e-6, atol=1e-3)
+            same_x = np.isclose(back_x, xy[:, 0], rtol=1e-6, atol=1e-3) | (np.abs(lon) > 179.999)
+        ok: np.ndarray = np.isfinite(lon) & np.isfinite(lat) & same_x & same_y
+        return ~ok
+
+    parts = np.array_split(coords, max(1, -(-len(coords) // _ROUND_TRIP_CHUNK)))
+    workers = min(len(parts), len(os.sched_getaffinity(0)), 8)
+    if workers <= 1:
+        return chunk(coords)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return np.concatenate(list(pool.map(chunk, parts)))
 
 
 def check_geometry_kind(gdf: gpd.GeoDataFrame, *, kind: GeometryKind, name: str) -> None:
