@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leopardrange.crs import is_equal_area
-from leopardrange.errors import CRSError, SchemaError
+from leopardrange.errors import CRSError, InvalidGeometryError, SchemaError
 from leopardrange.measure import densify, total_area_km2
 from leopardrange.overlap import (
     area_by_zone,
@@ -379,3 +379,23 @@ def test_dissolving_many_areas_in_threads_equals_one_union(seed: int) -> None:
     assert got.is_valid and got.geom_type in ("Polygon", "MultiPolygon")
     assert got.area == pytest.approx(want.area, rel=1e-12)
     assert shapely.difference(want, got).area == pytest.approx(0.0, abs=1e-3)
+
+
+def test_validity_is_remembered_only_for_valid_shapes() -> None:
+    """Large valid polygons are checked once; an invalid one is refused every time."""
+    from leopardrange._validate import _REMEMBER_VERTICES, check_valid, is_dissolved
+
+    n = _REMEMBER_VERTICES + 10
+    angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    circle = shapely.Polygon(np.c_[1e4 * np.cos(angle), 1e4 * np.sin(angle)])
+    # a bow-tie with as many vertices: its two lobes cross at the origin
+    x = np.linspace(-1e4, 1e4, n // 2)
+    bow = shapely.Polygon(np.r_[np.c_[x, x * 0.5], np.c_[x[::-1], -x[::-1] * 0.5]])
+    assert shapely.get_num_coordinates(bow) >= _REMEMBER_VERTICES and not bow.is_valid
+    layer = gpd.GeoDataFrame(geometry=[circle], crs=LAEA)
+    for _ in range(2):
+        assert check_valid(layer, name="circle")[0] is layer
+        assert is_dissolved(circle)
+        with pytest.raises(InvalidGeometryError):
+            check_valid(gpd.GeoDataFrame(geometry=[bow], crs=LAEA), name="bow")
+        assert not is_dissolved(bow)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from leopardrange._validate import is_dissolved, polygonal_part
+from leopardrange._validate import is_dissolved, mark_dissolved, polygonal_part
 from leopardrange.crs import analysis_crs, project, require_crs
 from leopardrange.errors import SchemaError
 from leopardrange.measure import area_km2, densify, total_area_km2
@@ -153,7 +153,7 @@ def dissolve(data: Frame) -> gpd.GeoSeries:
         if united is not None:
             return gpd.GeoSeries([united], crs=geoms.crs)
     union = shapely.union_all(geoms.values) if len(geoms) else shapely.Polygon()
-    return gpd.GeoSeries([polygonal_part(union)], crs=geoms.crs)
+    return gpd.GeoSeries([mark_dissolved(polygonal_part(union))], crs=geoms.crs)
 
 
 #: From this many geometries on, :func:`dissolve` unites them by groups and chunks in
@@ -251,7 +251,7 @@ def intersection(a: Frame, b: Frame, *, crs: Any = None) -> gpd.GeoSeries:
     """
     ga, gb = _aligned(a, b, crs)
     geom = shapely.intersection(dissolve(ga).iloc[0], dissolve(gb).iloc[0])
-    return gpd.GeoSeries([polygonal_part(geom)], crs=ga.crs)
+    return gpd.GeoSeries([mark_dissolved(polygonal_part(geom))], crs=ga.crs)
 
 
 #: A share this close to a whole percentage (in percentage points) is that whole percentage:
