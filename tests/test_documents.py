@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leopardrange.documents import read_toml, to_json, write_json
 from leopardrange.errors import DataSourceError, StudyError
@@ -40,3 +42,34 @@ def test_read_toml_round_trip_and_errors(tmp_path: Path) -> None:
     latin1.write_bytes('name = "Müller"\n'.encode("latin-1"))
     with pytest.raises(StudyError, match="is not UTF-8 text"):
         read_toml(latin1, kind="study file", error=StudyError)
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_json_text_is_python_s_indented_json(data: object) -> None:
+    """Without long lists, to_json writes what json.dumps(indent=2) writes."""
+    assert to_json(data) == json.dumps(data, indent=2, ensure_ascii=False)
+
+
+@given(
+    st.lists(st.dictionaries(st.text(max_size=5), _SCALARS, max_size=4), min_size=51, max_size=80)
+)
+def test_long_tables_are_one_record_per_line_and_read_back_equal(rows: list[object]) -> None:
+    text = to_json({"rows": rows, "n": len(rows)})
+    assert json.loads(text) == {"rows": rows, "n": len(rows)}
+    assert len(text.split("\n")) == len(rows) + 5  # {, "rows": [, rows..., ], "n", }

@@ -105,19 +105,49 @@ _MAX_TOML_BYTES = 16 * 2**20
 
 def _json_ready(value: Any) -> Any:
     """NaN → None, numpy scalars → Python numbers, tuples → lists; inf is an error."""
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
+    if value is None or isinstance(value, str | bool | int):  # most values: leaves first
+        return value
     if isinstance(value, float):
         if math.isnan(value):
             return None
         if math.isinf(value):
             raise ValueError("refusing to write inf to JSON: a result must be finite or missing")
         return value
+    if hasattr(value, "item") and not isinstance(value, bytes):  # numpy scalars
+        return _json_ready(value.item())
     if isinstance(value, dict):
         return {str(k): _json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_json_ready(v) for v in value]
     return value
+
+
+#: A list longer than this whose items hold no list or object is written one item per line
+#: (a table of 100,000 protected areas: a line each, not ten).
+ONE_LINE_ITEMS = 50
+
+
+def _dumps(value: Any, indent: str) -> str:
+    """Indented JSON (as ``json.dumps(indent=2)``), long flat lists one item per line."""
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        body = ",\n".join(f"{inner}{_compact(k)}: {_dumps(v, inner)}" for k, v in value.items())
+        return "{\n" + body + "\n" + indent + "}"
+    if isinstance(value, list) and value:
+        flat = len(value) > ONE_LINE_ITEMS and all(_is_flat(v) for v in value)
+        items = (_compact(v) if flat else _dumps(v, inner) for v in value)
+        return "[\n" + ",\n".join(inner + item for item in items) + "\n" + indent + "]"
+    return _compact(value)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def _is_flat(value: Any) -> bool:
+    if isinstance(value, dict):
+        return not any(isinstance(v, dict | list) for v in value.values())
+    return not isinstance(value, list)
 
 
 def to_json(data: Any) -> str:
@@ -134,7 +164,7 @@ def to_json(data: Any) -> str:
       ]
     }
     """
-    return json.dumps(_json_ready(data), indent=2, ensure_ascii=False, allow_nan=False)
+    return _dumps(_json_ready(data), "")
 
 
 def write_json(path: str | Path, data: Any) -> None:

@@ -345,8 +345,24 @@ def _breeding_blocks(bt: Any) -> list[Block]:
     ]
 
 
+#: The report's tables of protected areas show at most this many rows (the largest first);
+#: every area is in tables/*.csv and metrics.json. A page of 100,000 rows helps nobody.
+MAX_AREA_ROWS = 200
+
+
+def _capped_note(shown: int, total: int, csv: str, which: str) -> str:
+    """What a capped table of areas leaves out, and where to find all of it."""
+    if shown >= total:
+        return ""
+    where = f"`tables/{csv}` and `metrics.json`"
+    return f" Shown: {shown:,} of {total:,} ({which}); all are in {where}."
+
+
 def _protected_area_blocks(result: ReportResult) -> list[Block]:
     part = result.protected_areas
+    kept = list(part.protected_areas)
+    if len(kept) > MAX_AREA_ROWS:
+        kept = sorted(kept, key=lambda a: -a.in_current_range_km2)[:MAX_AREA_ROWS]
     blocks: list[Block] = [
         Heading("Protected areas", 3),
         Table(
@@ -367,12 +383,18 @@ def _protected_area_blocks(result: ReportResult) -> list[Block]:
                     fmt(a.share_of_current_range_pct),
                     fmt(a.unique_in_current_range_km2, 2),
                 ]
-                for a in part.protected_areas
+                for a in kept
             ],
         ),
         Paragraph(
             "Each area's own overlap with the current range; the last column is the part no "
-            "other kept area covers.",
+            "other kept area covers."
+            + _capped_note(
+                len(kept),
+                len(part.protected_areas),
+                "protected_areas.csv",
+                "those covering most of the current range",
+            ),
             note=True,
         ),
     ]
@@ -387,16 +409,22 @@ def _protected_area_blocks(result: ReportResult) -> list[Block]:
             )
         )
     if part.protected_areas_dropped:
+        dropped = part.protected_areas_dropped[:MAX_AREA_ROWS]
         blocks += [
             Heading("Protected areas left out", 4),
             Table(
                 ["area", "id", "reason"],
-                [
-                    [d.name or "—", "—" if d.id is None else str(d.id), d.reason]
-                    for d in part.protected_areas_dropped
-                ],
+                [[d.name or "—", "—" if d.id is None else str(d.id), d.reason] for d in dropped],
             ),
         ]
+        note = _capped_note(
+            len(dropped),
+            len(part.protected_areas_dropped),
+            "protected_areas_dropped.csv",
+            "the first in the layer's order",
+        )
+        if note:
+            blocks.append(Paragraph(note.strip(), note=True))
     if part.protected_areas_by_epoch:
         rows = [
             [
