@@ -442,7 +442,7 @@ def _polygonal(owner: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 #: A tile of the planar overlay holds at most about this many boundary vertices
 #: (:func:`_zone_faces_km2`): enough to keep GEOS busy, few enough to bound its memory.
-OVERLAY_TILE_VERTICES = 200_000
+OVERLAY_TILE_VERTICES = 50_000
 
 #: Holder id of the range's pieces in the planar overlay of :func:`_zone_faces_km2`.
 _RANGE = -1
