@@ -104,7 +104,9 @@ class ReportResult:
     tables
         DataFrames written as ``tables/<name>.csv``.
     layers
-        Analysis layers (GeoDataFrames in the analysis CRS) for maps and export.
+        Analysis layers (GeoDataFrames in the analysis CRS) for maps and export. The derived
+        ones (range lost and retained, park inside and outside the range, AOO cells) are
+        computed when first read, and kept.
     study
         The parsed study when the report was run from a study file.
 
