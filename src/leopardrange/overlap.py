@@ -547,13 +547,7 @@ def _overlay_tiles(
         if vertices[idx].sum() <= max_vertices or depth >= 24:
             out.append((tile, idx))
             continue
-        x0, y0, x1, y1 = tile
-        if x1 - x0 >= y1 - y0:
-            mid = (x0 + x1) / 2.0
-            halves = ((x0, y0, mid, y1), (mid, y0, x1, y1))
-        else:
-            mid = (y0 + y1) / 2.0
-            halves = ((x0, y0, x1, mid), (x0, mid, x1, y1))
+        halves = _halves(tile)
         b = bounds[idx]
         split = [
             (h, idx[(b[:, 0] < h[2]) & (b[:, 2] > h[0]) & (b[:, 1] < h[3]) & (b[:, 3] > h[1])])
@@ -564,6 +558,16 @@ def _overlay_tiles(
             continue
         stack += [(h, i, depth + 1) for h, i in split]
     return out
+
+
+def _halves(box: _Box) -> tuple[_Box, _Box]:
+    """A box cut in two across its longer side."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 >= y1 - y0:
+        mid = (x0 + x1) / 2.0
+        return (x0, y0, mid, y1), (mid, y0, x1, y1)
+    mid = (y0 + y1) / 2.0
+    return (x0, y0, x1, mid), (x0, mid, x1, y1)
 
 
 def _km2(geoms: np.ndarray, crs: Any, method: str) -> np.ndarray:
@@ -744,13 +748,7 @@ def subdivide(geom: shapely.Geometry, *, max_vertices: int = SUBDIVIDE_VERTICES)
         if shapely.get_num_coordinates(part) <= max_vertices or depth >= 40:
             out.append(part)
             continue
-        minx, miny, maxx, maxy = part.bounds
-        if maxx - minx >= maxy - miny:
-            mid = (minx + maxx) / 2.0
-            halves = ((minx, miny, mid, maxy), (mid, miny, maxx, maxy))
-        else:
-            mid = (miny + maxy) / 2.0
-            halves = ((minx, miny, maxx, mid), (minx, mid, maxx, maxy))
+        halves = _halves(tuple(part.bounds))
         # clip_by_rect is linear in the vertices (an overlay is not): halving costs O(n log n)
         stack += [(polygonal_part(shapely.clip_by_rect(part, *h)), depth + 1) for h in halves]
     pieces = np.array(out, dtype=object)
