@@ -162,3 +162,24 @@ def test_area_agrees_across_equal_area_crss_and_geodesic(pts: list[tuple[float, 
     assert albers == pytest.approx(laea, rel=1e-3)
     assert geodesic == pytest.approx(laea, rel=1e-3)
     assert np.isfinite([laea, albers, geodesic]).all()
+
+
+def test_reproject_keeps_rows_fields_and_true_areas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Densified, projected in chunks of rows (here 2), same index, fields and geometry name."""
+    from leopardrange import measure
+
+    monkeypatch.setattr(measure, "REPROJECT_ROWS", 2)
+    boxes = [shapely.box(130 + i, 42, 131 + i, 43) for i in range(5)]
+    frame = gpd.GeoDataFrame(
+        {"name": list("abcde")}, geometry=boxes, crs=4326, index=[7, 7, 3, 2, 1]
+    ).rename_geometry("shape")
+    frame.attrs["source"] = "boxes.gpkg"
+    laea = "+proj=laea +lat_0=43 +lon_0=133 +datum=WGS84 +units=m"
+    out = measure.reproject(frame, laea)
+    assert out.index.tolist() == [7, 7, 3, 2, 1] and out.geometry.name == "shape"
+    assert out["name"].tolist() == list("abcde") and out.attrs == {"source": "boxes.gpkg"}
+    geodesic = area_km2(frame, method="geodesic")
+    assert (out.area / 1e6).to_numpy() == pytest.approx(geodesic.to_numpy(), rel=1e-4)
+    assert measure.reproject(out, laea) is out  # already there: itself
+    series = measure.reproject(frame.geometry, laea)
+    assert series.geom_equals_exact(out.geometry, tolerance=0).all()

@@ -18,7 +18,7 @@ pole are measured in a CRS centred on them (:func:`leopardrange.crs.equal_area_c
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -26,11 +26,11 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod
 
-from leopardrange._validate import check_geometry_kind, is_dissolved
+from leopardrange._validate import check_geometry_kind, is_dissolved, polygonal_part
 from leopardrange.crs import _segmentize, analysis_crs, in_metres, project, require_crs, unit_factor
 from leopardrange.units import M2_PER_KM2
 
-__all__ = ["AREA_METHODS", "AreaMethod", "area_km2", "densify", "total_area_km2"]
+__all__ = ["AREA_METHODS", "AreaMethod", "area_km2", "densify", "reproject", "total_area_km2"]
 
 AreaMethod = Literal["equal_area", "geodesic"]
 AREA_METHODS: tuple[str, ...] = ("equal_area", "geodesic")
@@ -82,6 +82,62 @@ def _normalise_method(method: str) -> AreaMethod:
     if key not in AREA_METHODS:
         raise ValueError(f"unknown area method {method!r}; use one of: equal_area, geodesic")
     return key  # type: ignore[return-value]
+
+
+#: Rows densified and projected at a time by :func:`reproject`: the temporary coordinate
+#: arrays of a whole WDPA-sized layer would take gigabytes (measured in benchmarks/).
+REPROJECT_ROWS = 10_000
+
+
+_Frame = TypeVar("_Frame", gpd.GeoDataFrame, gpd.GeoSeries)
+
+
+def reproject(data: _Frame, crs: Any) -> _Frame:
+    """``data`` in ``crs`` with its edges densified first, so areas and shapes stay true.
+
+    Edges are split with :func:`densify`, then projected with
+    :func:`leopardrange.crs.project` (whole across the antimeridian), in chunks of rows;
+    polygons the projection folded (a ring near the edge of the target CRS) are repaired,
+    keeping their polygonal parts.
+
+    Parameters
+    ----------
+    data
+        A GeoDataFrame or GeoSeries with a CRS.
+    crs
+        The CRS to project to.
+
+    Returns
+    -------
+    GeoDataFrame or GeoSeries
+        ``data`` itself when already in ``crs``, else a reprojected copy (same index).
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> square = gpd.GeoSeries([shapely.box(130, 42, 132, 44)], crs=4326)  # 2° × 2°
+    >>> laea = "+proj=laea +lat_0=43 +lon_0=131 +datum=WGS84 +units=m"
+    >>> len(reproject(square, laea).iloc[0].exterior.coords) > 5  # its edges bend in LAEA
+    True
+    """
+    from pyproj import CRS
+
+    if data.crs is not None and CRS(data.crs) == CRS(crs):
+        return data
+    geoms = _as_geoseries(data)
+    chunks = [
+        project(densify(geoms.iloc[i : i + REPROJECT_ROWS]), crs)
+        for i in range(0, max(len(geoms), 1), REPROJECT_ROWS)
+    ]
+    out = chunks[0] if len(chunks) == 1 else gpd.GeoSeries(pd.concat(chunks), crs=chunks[0].crs)
+    values = out.values
+    broken = ~(shapely.is_valid(values) | shapely.is_missing(values))
+    if broken.any():
+        out = out.copy()
+        out[broken] = [polygonal_part(g) for g in shapely.make_valid(values[broken])]
+    if isinstance(data, gpd.GeoDataFrame):
+        return data.set_geometry(out.rename(data.geometry.name))
+    return out
 
 
 def area_km2(

@@ -28,7 +28,7 @@ import shapely
 from leopardrange._validate import is_dissolved, mark_dissolved, polygonal_part
 from leopardrange.crs import analysis_crs, project, require_crs
 from leopardrange.errors import SchemaError
-from leopardrange.measure import area_km2, densify, total_area_km2
+from leopardrange.measure import area_km2, reproject, total_area_km2
 
 __all__ = [
     "SLIVER_KM2",
@@ -97,35 +97,9 @@ def _aligned(
     target = analysis_crs(a, b, crs=crs)
     ga, gb = _geoms(a), _geoms(b)
     return (
-        ga if ga.crs == target else _project(ga, target),
-        gb if gb.crs == target else _project(gb, target),
+        ga if ga.crs == target else reproject(ga, target),
+        gb if gb.crs == target else reproject(gb, target),
     )
-
-
-#: Rows densified and projected at a time: the temporary coordinate arrays of a whole
-#: WDPA-sized layer would take gigabytes (measured in benchmarks/).
-_PROJECT_ROWS = 10_000
-
-
-def _project(geoms: gpd.GeoSeries, target: Any) -> gpd.GeoSeries:
-    """Densified and projected in chunks of rows; polygons the projection broke, repaired.
-
-    A ring near the edge of the target CRS may fold under the new coordinates.
-    """
-    if len(geoms) <= _PROJECT_ROWS:
-        out = project(densify(geoms), target)
-    else:
-        chunks = [
-            project(densify(geoms.iloc[i : i + _PROJECT_ROWS]), target)
-            for i in range(0, len(geoms), _PROJECT_ROWS)
-        ]
-        out = gpd.GeoSeries(pd.concat(chunks), crs=chunks[0].crs)
-    values = out.values
-    broken = ~(shapely.is_valid(values) | shapely.is_missing(values))
-    if broken.any():
-        out = out.copy()
-        out[broken] = [polygonal_part(g) for g in shapely.make_valid(values[broken])]
-    return out
 
 
 def dissolve(data: Frame) -> gpd.GeoSeries:

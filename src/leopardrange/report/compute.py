@@ -26,11 +26,10 @@ from leopardrange._fields import feature_names, find_field
 from leopardrange._validate import check_geometry_kind, check_not_empty, check_valid, polygonal_part
 from leopardrange._version import __version__
 from leopardrange.crs import analysis_crs as choose_analysis_crs
-from leopardrange.crs import project
 from leopardrange.errors import CRSError, EmptyLayerError, GeometryTypeError, StudyError
 from leopardrange.fragmentation import patch_metrics
 from leopardrange.iucn import IUCNOptions
-from leopardrange.measure import area_km2, densify
+from leopardrange.measure import area_km2, reproject
 from leopardrange.metrics import (
     SCHEMA_VERSION,
     Breeding,
@@ -135,13 +134,6 @@ def _repaired(frame: gpd.GeoDataFrame, *, name: str, repair: bool) -> gpd.GeoDat
         {"source": frame.attrs.get("source"), "features": report.n_repaired, "ids": report.ids},
     ]
     return fixed
-
-
-def _to_crs(frame: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
-    """``frame`` in ``crs``, edges densified first, whole across the antimeridian (``project``)."""
-    if CRS(frame.crs) == crs:
-        return frame
-    return project(frame.set_geometry(densify(frame.geometry)), crs)
 
 
 def _analysis_crs(park: gpd.GeoDataFrame, ranges: gpd.GeoDataFrame, requested: Any) -> CRS:
@@ -792,7 +784,7 @@ def compute(
 
     _note(progress, "aligning CRSs")
     crs = _analysis_crs(ready["park"], ready["range"], analysis_crs)
-    projected = {role: _to_crs(frame, crs) for role, frame in ready.items()}
+    projected = {role: reproject(frame, crs) for role, frame in ready.items()}
     reprojected = {
         role: frame.crs.to_string() for role, frame in raw.items() if CRS(frame.crs) != crs
     }
