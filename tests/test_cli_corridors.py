@@ -349,3 +349,22 @@ def test_cli_help_teaches() -> None:
     for command in ("cost-distance", "corridor", "linkages"):
         code, out, _ = run(command, "--help")
         assert code == 0 and "Examples:" in out, command
+
+
+def test_input_credits_come_from_the_inputs_metadata(tmp_path: Path) -> None:
+    """The embedded park is OSM data (ODbL); a plain raster and a missing input credit nothing."""
+    from leopardrange import datasets
+    from leopardrange.cli.corridors import input_credits
+
+    plain = tmp_path / "R.tif"
+    with rasterio.open(
+        plain, "w", driver="GTiff", width=2, height=2, count=1, dtype="float32",
+        crs="EPSG:32652", transform=from_origin(0, 2, 1, 1),
+    ) as dst:  # fmt: skip
+        dst.write(np.ones((1, 2, 2), dtype="float32"))
+    park = f"{datasets.path()}:park"
+    assert input_credits(plain, park, None, park) == datasets.credits_of(
+        [(datasets.path(), "park")]
+    )
+    assert "© OpenStreetMap contributors" in input_credits(park)
+    assert input_credits(plain, tmp_path / "missing.gpkg") == ()

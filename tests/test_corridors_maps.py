@@ -29,7 +29,9 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Figure]:
         resistance, parks.iloc[[0]], parks.iloc[[2]], landcover=s.landcover, legend=s.legend
     )
     net = linkage_network(resistance, parks)
-    return {"corridor": cor.figure(), "network": net.figure()}
+    credited = linkage_network(resistance, parks)
+    credited.credits = ("© OpenStreetMap contributors", "© GeoNames")
+    return {"corridor": cor.figure(), "network": net.figure(), "credited": credited.figure()}
 
 
 def texts(fig: Figure) -> list[str]:
@@ -64,3 +66,10 @@ def test_titles_show_names_never_paths(figures: dict[str, Figure], kind: str) ->
     words = " ".join(texts(figures[kind]))
     assert "Sagarmatha" in words and "Makalu Barun" in words
     assert ".gpkg" not in words and "wdpa" not in words and "maps" not in words
+
+
+def test_a_map_credits_its_data_when_its_inputs_ask_for_it(figures: dict[str, Figure]) -> None:
+    """ODbL data (the embedded park) must be credited on every map that shows it."""
+    credit = [t.get_text() for t in figures["credited"].texts if t.get_gid() == "credit"]
+    assert credit == ["Data: © OpenStreetMap contributors; © GeoNames"]
+    assert "credit" not in gids(figures["network"])  # inputs without credits: no line

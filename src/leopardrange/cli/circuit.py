@@ -387,7 +387,7 @@ def pinchpoints(
     ctx: click.Context, /, cores: tuple[str, ...], resistance_path: Path, out_dir: Path, **kw: Any
 ) -> None:
     """Pinch points, effective resistances and centrality of the links among CORES."""
-    from leopardrange.cli.corridors import _read_cores
+    from leopardrange.cli.corridors import _read_cores, input_credits
     from leopardrange.corridors.pinchpoints import pinch_points
 
     inputs = (resistance_path, *cores)
@@ -404,6 +404,7 @@ def pinchpoints(
             all_to_one=kw["all_to_one"],
             progress=progress,
         )
+        result.credits = input_credits(resistance_path, *cores)
         result.write(out_dir, overwrite=kw["overwrite"])
     if _quiet(ctx):
         return

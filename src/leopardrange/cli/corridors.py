@@ -145,6 +145,24 @@ def _read_areas(
     return frame
 
 
+def input_credits(*specs: str | Path | None) -> tuple[str, ...]:
+    """The credits recorded in the inputs' metadata (``PATH[:LAYER]`` or a raster), each once.
+
+    The embedded park is OpenStreetMap data (ODbL): a map showing it must say so.
+
+    Examples
+    --------
+    >>> from leopardrange import datasets
+    >>> input_credits(f"{datasets.path()}:park", None)[0]
+    '© OpenStreetMap contributors'
+    """
+    from leopardrange.datasets import credits_of
+    from leopardrange.io import parse_layer_spec
+
+    sources = [parse_layer_spec(spec) for spec in specs if spec is not None]
+    return credits_of((source.path, source.layer) for source in sources)
+
+
 def _scale_line(pct: float | None) -> str:
     return "unknown" if pct is None else f"{pct:.2g} % (largest over the grid)"
 
@@ -474,6 +492,7 @@ def corridor(
             landcover=landcover, legend=legend_spec, habitat_classes=classes, overlap=overlap,
             name_field=name_field, max_scale_error_pct=max_scale_error_pct, progress=progress,
         )  # fmt: skip
+        result.credits = input_credits(resistance_path, source, target, landcover)
         extra = None
         if qgz:
             from leopardrange.export.outputs import corridor_project
@@ -599,6 +618,7 @@ def linkages(
             legend=legend_spec, habitat_classes=classes,
             max_scale_error_pct=max_scale_error_pct, progress=progress,
         )  # fmt: skip
+        result.credits = input_credits(resistance_path, *cores, landcover)
         extra = None
         if qgz:
             from leopardrange.export.outputs import linkage_project

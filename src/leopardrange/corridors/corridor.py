@@ -448,6 +448,9 @@ class CorridorResult:
         What was done where the areas share cells.
     landcover : LandCover, optional
         The land cover the habitat share was measured on.
+    credits : tuple of str
+        Credits the data's licences ask for (e.g. "© OpenStreetMap contributors"), written
+        on the map; the command line fills them from the inputs' metadata.
 
     Examples
     --------
@@ -481,6 +484,7 @@ class CorridorResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     overlap: Overlap | None = None
     landcover: LandCover | None = None
+    credits: tuple[str, ...] = ()
 
     def write(
         self,

@@ -80,6 +80,9 @@ class LinkageResult:
     grid : ResistanceGrid
     summary : dict
         metrics.json.
+    credits : tuple of str
+        Credits the data's licences ask for (e.g. "© OpenStreetMap contributors"), written
+        on the map; the command line fills them from the inputs' metadata.
 
     Examples
     --------
@@ -103,6 +106,7 @@ class LinkageResult:
     graph: Any
     grid: ResistanceGrid
     summary: dict[str, Any] = field(default_factory=dict)
+    credits: tuple[str, ...] = ()
 
     def write(
         self,

@@ -92,7 +92,9 @@ def _line(ax: Axes, line: Any, **style: Any) -> None:
     ax.plot(xy[:, 0], xy[:, 1], solid_capstyle="round", **style)
 
 
-def _furniture(fig: Figure, ax: Axes, grid: ResistanceGrid, view: carto.View) -> None:
+def _furniture(
+    fig: Figure, ax: Axes, grid: ResistanceGrid, view: carto.View, credits: tuple[str, ...]
+) -> None:
     crs = _pyproj_crs(grid)
     carto.hold_view(ax, view)
     carto.add_graticule(ax, crs, view)
@@ -100,7 +102,7 @@ def _furniture(fig: Figure, ax: Axes, grid: ResistanceGrid, view: carto.View) ->
     centre = ((view[0] + view[2]) / 2, (view[1] + view[3]) / 2)
     carto.add_north_arrow(ax, carto.north_angle_deg(crs, *centre))
     ax.set_xlabel(carto.projection_note(crs), fontsize=7, color=carto.GREY, loc="left")
-    del fig
+    carto.add_credit(fig, credits)
 
 
 def _legend(fig: Figure, entries: list[tuple[Any, str]]) -> None:
@@ -201,7 +203,7 @@ def corridor_figure(result: CorridorResult) -> Figure:
         colour = palette.LEAST_COST_PATH.hex
         _line(ax, result.path, color=colour, lw=1.8, zorder=6)
         entries.append((Line2D([], [], color=colour, lw=1.8), "least-cost path"))
-        _furniture(fig, ax, grid, view)
+        _furniture(fig, ax, grid, view, result.credits)
         _legend(fig, entries)
         if m["path_length_m"] > 0:
             detail = (
@@ -274,7 +276,7 @@ def linkage_figure(result: LinkageResult) -> Figure:
                 safe_text(name), (p.x, p.y), fontsize=7.5, ha="center", va="center",
                 color=palette.INK.hex, zorder=8, path_effects=carto.HALO,
             )  # fmt: skip
-        _furniture(fig, ax, grid, view)
+        _furniture(fig, ax, grid, view, result.credits)
         _legend(fig, entries)
         merged = result.summary.get("merged_cores") or []
         n_links = len(result.links)
@@ -341,7 +343,7 @@ def pinchpoint_figure(result: PinchPointResult) -> Figure:
         for geom in result.linkage.cores.geometry:
             _outline(ax, geom, colour=palette.CORE.hex, width=1.4)
         entries.append((Line2D([], [], color=palette.CORE.hex, lw=1.4), "core area"))
-        _furniture(fig, ax, grid, view)
+        _furniture(fig, ax, grid, view, result.credits)
         _legend(fig, entries)
         n_links = len(result.links)
         fig.suptitle(

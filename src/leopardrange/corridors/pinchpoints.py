@@ -53,6 +53,9 @@ class PinchPointResult:
         The least-cost network the corridors come from.
     metrics : dict
         Options, per-link and per-core figures and units (``metrics.json``).
+    credits : tuple of str
+        Credits the data's licences ask for (e.g. "© OpenStreetMap contributors"), written
+        on the map; the command line fills them from the inputs' metadata.
 
     Examples
     --------
@@ -75,6 +78,7 @@ class PinchPointResult:
     all_to_one_current: np.ndarray | None
     linkage: Any
     metrics: dict[str, Any] = field(default_factory=dict)
+    credits: tuple[str, ...] = ()
 
     def write(self, out_dir: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Write the maps, tables, network and metrics atomically.
