@@ -47,3 +47,13 @@ def test_styles_are_stored_per_table_as_default(tmp_path: Path) -> None:
     assert styles.loc["park", "styleQML"] == "<qgis>park</qgis>"
     assert styles.loc["towns", "f_geometry_column"] == GEOMETRY_COLUMN
     assert styles["useAsDefault"].astype(bool).all()
+
+
+def test_each_table_records_the_credits_of_its_data(tmp_path: Path) -> None:
+    """What a licence asks to be shown travels with the table (read back by datasets)."""
+    from leopardrange.datasets import attribution, credits_of
+
+    credits = {"park": ("© OpenStreetMap contributors", "© GeoNames")}
+    gpkg = write_gpkg(frames(), tmp_path / "s.gpkg", credits=credits)
+    assert credits_of([(gpkg, "park"), (gpkg, "towns")]) == credits["park"]
+    assert attribution("towns", path=gpkg) is None  # no credits given: none recorded

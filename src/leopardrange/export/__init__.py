@@ -199,7 +199,11 @@ def _write_geopackage(plan: ExportPlan, folder: Path) -> tuple[list[Path], dict[
     from leopardrange.export.qgis import qml
 
     path = folder / GPKG_NAME
-    write_gpkg([(layer.name, layer.frame) for layer in plan.layers], path)
+    write_gpkg(
+        [(layer.name, layer.frame) for layer in plan.layers],
+        path,
+        credits={layer.name: layer.credits for layer in plan.layers},
+    )
     write_layer_styles(path, {layer.name: qml(layer.style) for layer in plan.layers})
     manifest = _manifest(plan)
     manifest["layers"] = [_layer_record(layer, [GPKG_NAME]) for layer in plan.layers]

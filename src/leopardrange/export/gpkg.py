@@ -46,7 +46,12 @@ def _promote(frame: gpd.GeoDataFrame) -> bool | None:
     return None if points and types != {"Point", "MultiPoint"} else True
 
 
-def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: str | Path) -> Path:
+def write_gpkg(
+    layers: Sequence[tuple[str, gpd.GeoDataFrame]],
+    path: str | Path,
+    *,
+    credits: Mapping[str, Sequence[str]] | None = None,
+) -> Path:
     """Write ``(name, frame)`` pairs as the tables of a new GeoPackage.
 
     Polygons and lines are written as multi-geometries (one declared type per table, as QGIS
@@ -59,6 +64,9 @@ def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: str | Path)
         ``(table name, frame)`` pairs, written in order.
     path
         The GeoPackage to create.
+    credits
+        Per table name, the credits its data's licences ask for; written as the table's
+        ``attribution`` metadata, where :func:`leopardrange.datasets.attribution` reads them.
 
     Returns
     -------
@@ -95,10 +103,15 @@ def write_gpkg(layers: Sequence[tuple[str, gpd.GeoDataFrame]], path: str | Path)
                     promote_to_multi=_promote(frame),
                     dataset_options={"VERSION": GPKG_VERSION} if i == 0 else None,
                     layer_options={"GEOMETRY_NAME": GEOMETRY_COLUMN, "SPATIAL_INDEX": "YES"},
+                    layer_metadata=_attribution((credits or {}).get(name, ())),
                 )
         except Exception as exc:
             raise ExportError(f"cannot write layer {name!r} to {str(path)!r}: {exc}") from exc
     return path
+
+
+def _attribution(credits: Sequence[str]) -> dict[str, str] | None:
+    return {"attribution": "; ".join(credits)} if credits else None
 
 
 def write_layer_styles(
