@@ -591,3 +591,23 @@ def test_run_and_write_report_every_long_step(tmp_path: Path) -> None:
     # each layer is dissolved once per run
     dissolves = [s for s in steps if s.startswith("dissolving")]
     assert len(dissolves) == len(set(dissolves))
+
+
+def test_each_map_s_step_is_shown_while_it_is_drawn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The progress line names a map before the map is built, not after."""
+    from leopardrange.report import maps
+
+    steps: list[str] = []
+    seen: dict[str, str] = {}
+    for name in ("overview_map", "contraction_map"):
+        original = getattr(maps, name)
+
+        def spy(*args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
+            seen[_name] = steps[-1]
+            return _original(*args, **kw)
+
+        monkeypatch.setattr(maps, name, spy)
+    write(run(), tmp_path / "out", progress=steps.append)
+    assert seen == {"overview_map": "drawing overview", "contraction_map": "drawing contraction"}

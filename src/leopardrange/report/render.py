@@ -731,16 +731,16 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
         table = table.assign(year=range(len(table)))
     figs: list[Figure] = []
 
-    def add(name: str, caption: str, fig: Any) -> None:
-        if progress is not None:
+    def add(name: str, caption: str, draw: Callable[[], Any]) -> None:
+        if progress is not None:  # before drawing: the step shown is the one under way
             progress(f"drawing {name}")
-        figs.append(Figure(f"maps/{name}.png", caption, maps.figure_to_png(fig)))
+        figs.append(Figure(f"maps/{name}.png", caption, maps.figure_to_png(draw())))
 
     add(
         "overview",
         f"Overview: range by epoch, park, competitor and breeding areas "
         f"({result.coverage.current_epoch} extent).",
-        maps.overview_map(
+        lambda: maps.overview_map(
             epochs=epochs,
             park=layers["park"],
             borders=borders,
@@ -754,7 +754,7 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
     add(
         "contraction",
         "Range contraction by epoch (earlier ranges as outlines).",
-        maps.contraction_map(
+        lambda: maps.contraction_map(
             epochs=epochs,
             park=layers["park"],
             borders=borders,
@@ -765,7 +765,7 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
     add(
         "area_by_epoch",
         "Range area by epoch, measured (bars) and published (markers).",
-        maps.area_by_epoch_chart(table, title="Range area by epoch"),
+        lambda: maps.area_by_epoch_chart(table, title="Range area by epoch"),
     )
     reference = next(
         (c.expected for c in result.claims if c.metric == "park_share_of_current_range_pct"),
@@ -774,7 +774,7 @@ def build_figures(result: ReportResult, progress: Progress | None = None) -> lis
     add(
         "coverage",
         "Share of each epoch's range inside the park.",
-        maps.coverage_chart(table, title="Park coverage by epoch", reference_pct=reference),
+        lambda: maps.coverage_chart(table, title="Park coverage by epoch", reference_pct=reference),
     )
     return figs
 
