@@ -399,3 +399,15 @@ def test_validity_is_remembered_only_for_valid_shapes() -> None:
         with pytest.raises(InvalidGeometryError):
             check_valid(gpd.GeoDataFrame(geometry=[bow], crs=LAEA), name="bow")
         assert not is_dissolved(bow)
+
+
+def test_a_group_too_large_for_one_thread_is_united_in_chunks() -> None:
+    """dissolve_groups cuts a giant group into chunks and still returns its one union."""
+    chain = [shapely.box(i * 900.0, 0.0, i * 900.0 + 1_000.0, 1_000.0) for i in range(300)]
+    alone = [shapely.box(0.0, 5_000.0, 100.0, 5_100.0)]
+    zones = gpd.GeoSeries(chain + alone, crs=LAEA)
+    groups = dissolve_groups(zones, threads=2)
+    assert len(groups) == 2 and groups.is_valid.all()
+    want = shapely.union_all(chain)
+    assert groups.iloc[0].area == pytest.approx(want.area, rel=1e-12)
+    assert groups.iloc[0].geom_type == "Polygon" and groups.iloc[1].equals(alone[0])

@@ -145,37 +145,58 @@ def _united_in_chunks(geoms: gpd.GeoSeries) -> shapely.Geometry | None:
     The result is checked (a fraction of the union's cost); the caller unites all at once
     when it is not valid.
     """
-    import os
-    from concurrent.futures import ThreadPoolExecutor
-
     values = np.asarray(geoms.values, dtype=object)
     values = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
     if not len(values):
         return shapely.Polygon()
-    workers = max(1, min(8, len(os.sched_getaffinity(0))))
     groups, _left, _right = _touching_groups(values, predicate=None)  # boxes: 20x cheaper
-    size = max(64, -(-len(values) // (4 * workers)))
-    hilbert = gpd.GeoSeries(values).hilbert_distance().to_numpy()
-    tasks: list[np.ndarray] = []
-    chunked: list[range] = []  # the tasks of each group cut into chunks
-    for group in groups:
-        if len(group) <= size:
-            tasks.append(group)
-            continue
-        chunks = np.array_split(group[np.argsort(hilbert[group])], -(-len(group) // size))
-        chunked.append(range(len(tasks), len(tasks) + len(chunks)))
-        tasks += chunks
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        united = list(pool.map(lambda t: shapely.union_all(values[t]), tasks))
-        merged = list(pool.map(lambda r: shapely.union_all([united[i] for i in r]), chunked))
-    done = {i for r in chunked for i in r}
-    results = [u for i, u in enumerate(united) if i not in done] + merged
+    results = _unite_groups(values, groups)
     polygons = shapely.get_parts(np.asarray(results, dtype=object))
     polygons = polygons[shapely.get_type_id(polygons) == 3]
     if not len(polygons):
         return shapely.Polygon()
     out = shapely.multipolygons(polygons) if len(polygons) > 1 else polygons[0]
     return out if is_dissolved(out) else None
+
+
+def _unite_groups(
+    values: np.ndarray, groups: list[np.ndarray], *, threads: int | None = None
+) -> list[shapely.Geometry]:
+    """The union of each group of ``values`` (index arrays), in threads.
+
+    A group too large for one thread (a quarter of the work of one) is cut into chunks along a
+    Hilbert curve (neighbours share a chunk), the chunks are united in the pool, then their
+    unions: one giant group no longer holds one core while the other waits. GEOS releases
+    the GIL.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, threads or min(8, len(os.sched_getaffinity(0))))
+    size = max(64, -(-sum(len(g) for g in groups) // (4 * workers)))
+    big = [g for g in groups if len(g) > size]
+    hilbert = gpd.GeoSeries(values).hilbert_distance().to_numpy() if big else None
+    tasks: list[np.ndarray] = []
+    spans: list[range] = []  # each group's tasks
+    for group in groups:
+        if len(group) <= size or hilbert is None:
+            spans.append(range(len(tasks), len(tasks) + 1))
+            tasks.append(group)
+            continue
+        chunks = np.array_split(group[np.argsort(hilbert[group])], -(-len(group) // size))
+        spans.append(range(len(tasks), len(tasks) + len(chunks)))
+        tasks += chunks
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        united = list(pool.map(lambda t: shapely.union_all(values[t]), tasks))
+        several = [r for r in spans if len(r) > 1]
+        merged = dict(
+            zip(
+                (r.start for r in several),
+                pool.map(lambda r: shapely.union_all([united[i] for i in r]), several),
+                strict=True,
+            )
+        )
+    return [merged[r.start] if len(r) > 1 else united[r.start] for r in spans]
 
 
 def _touching_groups(
@@ -664,18 +685,10 @@ def dissolve_groups(data: Frame, *, threads: int | None = None) -> gpd.GeoSeries
     covered = np.zeros(n, dtype=bool)
     covered[inner[inside]] = True
 
-    def merge(i: int) -> shapely.Geometry:
-        kept = members[i][~covered[members[i]]]
-        return polygonal_part(shapely.union_all(values[kept]))
-
     if several:
-        import os
-        from concurrent.futures import ThreadPoolExecutor
-
-        workers = threads or min(8, len(os.sched_getaffinity(0)))
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for i, merged in zip(several, pool.map(merge, several), strict=True):
-                out[i] = merged
+        kept = [members[i][~covered[members[i]]] for i in several]
+        for i, merged in zip(several, _unite_groups(values, kept, threads=threads), strict=True):
+            out[i] = polygonal_part(merged)
     return gpd.GeoSeries(list(out), crs=geoms.crs)
 
 
