@@ -266,14 +266,14 @@ def is_dissolved(geom: object) -> bool:
     """
     if _KNOWN_DISSOLVED.get(id(geom)) is geom:
         return True
-    ok = (
-        isinstance(geom, shapely.Polygon | shapely.MultiPolygon)
-        and not geom.is_empty
-        and bool(shapely.is_valid(geom))
-    )
-    if ok:
-        _KNOWN_DISSOLVED[id(geom)] = geom
-    return ok
+    if not (_is_polygonal(geom) and shapely.is_valid(geom)):
+        return False
+    mark_dissolved(geom)
+    return True
+
+
+def _is_polygonal(geom: object) -> bool:
+    return isinstance(geom, shapely.Polygon | shapely.MultiPolygon) and not geom.is_empty
 
 
 def mark_dissolved(geom: shapely.Geometry) -> shapely.Geometry:
@@ -290,7 +290,7 @@ def mark_dissolved(geom: shapely.Geometry) -> shapely.Geometry:
     >>> is_dissolved(both)
     True
     """
-    if isinstance(geom, shapely.Polygon | shapely.MultiPolygon) and not geom.is_empty:
+    if _is_polygonal(geom):
         _KNOWN_DISSOLVED[id(geom)] = geom
     return geom
 

@@ -95,11 +95,7 @@ def _aligned(
     require_crs(a, name=names[0])
     require_crs(b, name=names[1])
     target = analysis_crs(a, b, crs=crs)
-    ga, gb = _geoms(a), _geoms(b)
-    return (
-        ga if ga.crs == target else reproject(ga, target),
-        gb if gb.crs == target else reproject(gb, target),
-    )
+    return reproject(_geoms(a), target), reproject(_geoms(b), target)  # as is when in target
 
 
 def dissolve(data: Frame) -> gpd.GeoSeries:
@@ -169,10 +165,9 @@ def _unite_groups(
     unions: one giant group no longer holds one core while the other waits. GEOS releases
     the GIL.
     """
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = max(1, threads or min(8, len(os.sched_getaffinity(0))))
+    workers = _workers(threads)
     size = max(64, -(-sum(len(g) for g in groups) // (4 * workers)))
     big = [g for g in groups if len(g) > size]
     hilbert = gpd.GeoSeries(values).hilbert_distance().to_numpy() if big else None
@@ -197,6 +192,13 @@ def _unite_groups(
             )
         )
     return [merged[r.start] if len(r) > 1 else united[r.start] for r in spans]
+
+
+def _workers(threads: int | None) -> int:
+    """Threads for GEOS work: ``threads``, else the CPUs this process may use (at most 8)."""
+    import os
+
+    return max(1, threads or min(8, len(os.sched_getaffinity(0))))
 
 
 def _touching_groups(
@@ -492,12 +494,10 @@ def _zone_faces_km2(
         km2[kept] = _km2(faces[kept], crs, method)
         return pairs[:, 1], km2[pairs[:, 0]], holders[pairs[:, 0]] == 1
 
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     tiles = _overlay_tiles(geoms, max_vertices=tile_vertices)
-    workers = threads or min(8, len(os.sched_getaffinity(0)))
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    with ThreadPoolExecutor(max_workers=_workers(threads)) as pool:
         for zone, km2, alone in pool.map(lambda t: tile_faces(*t), tiles):
             inside_km2 += np.bincount(zone, weights=km2, minlength=n)
             own_km2 += np.bincount(zone[alone], weights=km2[alone], minlength=n)
